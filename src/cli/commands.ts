@@ -1,0 +1,4 @@
+import type { CliCommand } from './io';
+
+/** Every `kgd` subcommand, in the order `kgd --help` lists them. */
+export const COMMANDS: readonly CliCommand[] = [];

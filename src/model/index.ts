@@ -1,0 +1,4 @@
+export * from './assignment';
+export * from './events';
+export * from './lag';
+export * from './snapshot';

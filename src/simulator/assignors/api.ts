@@ -1,0 +1,94 @@
+/**
+ * Assignor interfaces, shaped like Kafka's own so that the simulator's coordinators, the `kgd
+ * assign` command and the Java-oracle tests all speak one vocabulary.
+ *
+ * Server side (KIP-848): `org.apache.kafka.coordinator.group.api.assignor.ConsumerGroupPartitionAssignor`
+ * — assign(GroupSpec, SubscribedTopicDescriber) → GroupAssignment, with topics named by topic id.
+ *
+ * Client side (classic): `org.apache.kafka.clients.consumer.ConsumerPartitionAssignor` — the group
+ * leader runs it over all members' subscriptions, with topics named by topic name.
+ */
+import type { RebalanceProtocol, TopicPartition } from '../../model';
+
+/**
+ * `canonical`: sorted iteration everywhere; readable and stable, balanced like Kafka but not
+ * always the same partitions. `exact`: emulates Java's HashMap/HashSet iteration order so the
+ * output matches Kafka bit for bit.
+ */
+export type OrderingMode = 'canonical' | 'exact';
+
+/** A Kafka topic id, as Kafka prints it (URL-safe base64 of the 16 bytes, no padding). */
+export type TopicId = string;
+
+export type SubscriptionType = 'HOMOGENEOUS' | 'HETEROGENEOUS';
+
+export interface MemberSubscriptionAndAssignment {
+  readonly rackId: string | null;
+  readonly instanceId: string | null;
+  readonly subscribedTopicIds: ReadonlySet<TopicId>;
+  /** The member's current *target* assignment (the stickiness input). */
+  readonly assignment: ReadonlyMap<TopicId, ReadonlySet<number>>;
+}
+
+export interface GroupSpec {
+  /**
+   * Members by member id. The Map's insertion order is the order in which Kafka's
+   * TargetAssignmentBuilder inserted them into its HashMap; in `exact` mode the assignor derives
+   * Java's iteration order from it.
+   */
+  readonly members: ReadonlyMap<string, MemberSubscriptionAndAssignment>;
+  readonly subscriptionType: SubscriptionType;
+  /** True when the partition is in some member's current target assignment. */
+  isPartitionAssigned(topicId: TopicId, partition: number): boolean;
+}
+
+export interface SubscribedTopicDescriber {
+  /** The topic's partition count, or -1 when the topic is not in the subscription metadata. */
+  numPartitions(topicId: TopicId): number;
+}
+
+export type MemberAssignment = Map<TopicId, Set<number>>;
+export type GroupAssignment = Map<string, MemberAssignment>;
+
+export interface ServerAssignorOptions {
+  readonly ordering: OrderingMode;
+}
+
+export interface ServerAssignor {
+  /** "uniform" or "range", as configured in `group.consumer.assignors`. */
+  readonly name: string;
+  assign(spec: GroupSpec, topics: SubscribedTopicDescriber, options?: ServerAssignorOptions): GroupAssignment;
+}
+
+/** Kafka's PartitionAssignorException: the coordinator maps it to UNKNOWN_SERVER_ERROR. */
+export class PartitionAssignorError extends Error {
+  override readonly name = 'PartitionAssignorError';
+}
+
+/** One member's subscription as the classic group leader sees it. */
+export interface ClientSubscription {
+  readonly memberId: string;
+  readonly instanceId: string | null;
+  readonly rackId: string | null;
+  readonly topics: readonly string[];
+  /** Owned partitions (subscription v1+), used by sticky and cooperative-sticky. */
+  readonly ownedPartitions: readonly TopicPartition[];
+  /** Generation reported with the owned partitions, or null (sticky user data v2+). */
+  readonly generationId: number | null;
+}
+
+export interface ClientAssignorOptions {
+  readonly ordering: OrderingMode;
+}
+
+export interface ClientAssignor {
+  /** "range", "roundrobin", "sticky" or "cooperative-sticky". */
+  readonly name: string;
+  /** In order of preference; the client uses the highest protocol all its assignors support. */
+  readonly supportedProtocols: readonly RebalanceProtocol[];
+  assign(
+    partitionsPerTopic: ReadonlyMap<string, number>,
+    subscriptions: ReadonlyMap<string, ClientSubscription>,
+    options?: ClientAssignorOptions,
+  ): Map<string, TopicPartition[]>;
+}
