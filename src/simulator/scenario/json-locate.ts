@@ -9,11 +9,13 @@ export interface JsonSyntaxProblem {
   readonly reason: string;
 }
 
-class Fail {
+class Fail extends Error {
   constructor(
     readonly pos: number,
     readonly reason: string,
-  ) {}
+  ) {
+    super(reason);
+  }
 }
 
 export function locateJsonError(text: string): JsonSyntaxProblem | null {
