@@ -1,0 +1,366 @@
+/**
+ * The simulator as a GroupSource: it plays a Simulation against the wall clock at a chosen speed
+ * (1×–1000×), can be paused and stepped, keeps a bounded history of snapshots and events per
+ * group for the dashboard's scrubber, and applies the user's controls (add, crash, slow down,
+ * restart members; add partitions; change subscriptions; switch protocol).
+ */
+import type { GroupEvent, GroupSnapshot } from '../model';
+import type { Simulation, SimulationOptions } from '../simulator/engine/simulation';
+import type { MemberBehaviour } from '../simulator/members/config';
+import { formatClock } from '../simulator/scenario/duration';
+import type { ProtocolVariant, Scenario, ScenarioMember } from '../simulator/scenario/schema';
+import { Emitter, type Listener, type Unsubscribe } from './emitter';
+import type { GroupSource, GroupSummary, SourceChange, SourceStatus } from './source';
+
+/** Wall-clock services, injected so tests can drive time by hand. */
+export interface Ticker {
+  now(): number;
+  every(ms: number, fn: () => void): { cancel(): void };
+}
+
+export const realTicker: Ticker = {
+  now: () => performance.now(),
+  every: (ms, fn) => {
+    const h = setInterval(fn, ms);
+    return { cancel: () => clearInterval(h) };
+  },
+};
+
+export type SimulationFactory = (scenario: Scenario, options: SimulationOptions) => Simulation;
+
+export interface SimulatorSourceOptions {
+  readonly ticker?: Ticker;
+  /** Wall-clock milliseconds between playback ticks (default 50). */
+  readonly tickMs?: number;
+  /** Wall-clock budget per tick for simulation work, so the host stays responsive (default 25 ms). */
+  readonly budgetMs?: number;
+  /** Upper bound on kept snapshot entries (members + partitions, summed over history), per group. */
+  readonly historyBudget?: number;
+  /** Events kept per group. */
+  readonly maxEvents?: number;
+}
+
+export const MIN_SPEED = 1;
+export const MAX_SPEED = 1000;
+
+interface GroupHistory {
+  snapshots: GroupSnapshot[];
+  weight: number;
+  events: GroupEvent[];
+}
+
+export class SimulatorSource implements GroupSource {
+  readonly id = 'simulator';
+  readonly kind = 'simulator' as const;
+  readonly label = 'Simulator';
+  private sim: Simulation;
+  private scenario: Scenario;
+  private options: SimulationOptions;
+  private playing = false;
+  private speedFactor = 10;
+  private timer: { cancel(): void } | null = null;
+  private lastWall = 0;
+  private behind = false;
+  private readonly histories = new Map<string, GroupHistory>();
+  private readonly pending: GroupEvent[] = [];
+  private readonly changes = new Emitter<SourceChange>();
+  private unsubscribeSim: () => void = () => undefined;
+  private readonly ticker: Ticker;
+  private readonly tickMs: number;
+  private readonly budgetMs: number;
+  private readonly historyBudget: number;
+  private readonly maxEvents: number;
+  private error: string | null = null;
+
+  constructor(
+    private readonly factory: SimulationFactory,
+    scenario: Scenario,
+    options: SimulationOptions = {},
+    sourceOptions: SimulatorSourceOptions = {},
+  ) {
+    this.ticker = sourceOptions.ticker ?? realTicker;
+    this.tickMs = sourceOptions.tickMs ?? 50;
+    this.budgetMs = sourceOptions.budgetMs ?? 25;
+    this.historyBudget = sourceOptions.historyBudget ?? 3_000_000;
+    this.maxEvents = sourceOptions.maxEvents ?? 20_000;
+    this.scenario = scenario;
+    this.options = options;
+    this.sim = this.create();
+  }
+
+  // --- GroupSource ---------------------------------------------------------------------------
+
+  status(): SourceStatus {
+    const state = this.error !== null ? 'error' : this.playing ? 'running' : 'paused';
+    const variant = this.sim.variant ?? 'consumer';
+    const parts = [this.scenario.name, variant, formatClock(this.sim.now()), `${this.speedFactor}×`];
+    if (this.sim.finished) parts.push('finished');
+    else if (this.behind) parts.push('behind');
+    return { state, detail: parts.join(' · '), clockMs: this.sim.now(), error: this.error };
+  }
+
+  groups(): GroupSummary[] {
+    return this.sim.groupIds().map((groupId) => {
+      const s = this.latest(groupId);
+      return {
+        groupId,
+        protocol: s.protocol,
+        state: s.state,
+        memberCount: s.members.length,
+        totalLag: s.lag?.totalLag ?? null,
+        lagStatus: s.lag?.status ?? null,
+      };
+    });
+  }
+
+  snapshot(groupId: string): GroupSnapshot | undefined {
+    if (!this.sim.groupIds().includes(groupId)) return undefined;
+    return this.latest(groupId);
+  }
+
+  history(groupId: string): readonly GroupSnapshot[] {
+    this.latest(groupId);
+    return this.histories.get(groupId)?.snapshots ?? [];
+  }
+
+  events(groupId: string): readonly GroupEvent[] {
+    return this.histories.get(groupId)?.events ?? [];
+  }
+
+  watch(_groupId: string): Unsubscribe {
+    // The simulator computes every group anyway; watching costs nothing extra.
+    return () => undefined;
+  }
+
+  onDidChange(listener: Listener<SourceChange>): Unsubscribe {
+    return this.changes.event(listener);
+  }
+
+  dispose(): void {
+    this.pause();
+    this.unsubscribeSim();
+    this.changes.dispose();
+  }
+
+  // --- playback ------------------------------------------------------------------------------
+
+  get simulation(): Simulation {
+    return this.sim;
+  }
+
+  get isPlaying(): boolean {
+    return this.playing;
+  }
+
+  get speed(): number {
+    return this.speedFactor;
+  }
+
+  get currentScenario(): Scenario {
+    return this.scenario;
+  }
+
+  play(): void {
+    if (this.playing || this.sim.finished) return;
+    this.playing = true;
+    this.lastWall = this.ticker.now();
+    this.timer = this.ticker.every(this.tickMs, () => this.tick());
+    this.publish([], true);
+  }
+
+  pause(): void {
+    if (!this.playing) return;
+    this.playing = false;
+    this.timer?.cancel();
+    this.timer = null;
+    this.publish([], true);
+  }
+
+  /** Sets the playback speed, clamped to 1×–1000×. */
+  setSpeed(factor: number): void {
+    if (!Number.isFinite(factor)) throw new RangeError('speed must be a number');
+    this.speedFactor = Math.min(MAX_SPEED, Math.max(MIN_SPEED, Math.round(factor)));
+    this.publish([], true);
+  }
+
+  /** Advances to the next instant at which something happens in the group timeline. */
+  step(): void {
+    const before = this.sim.trace.length;
+    while (this.sim.trace.length === before && !this.sim.finished) {
+      const next = this.sim.nextEventAt();
+      if (next === undefined || next > this.scenario.durationMs) {
+        this.sim.runUntil(this.scenario.durationMs);
+        break;
+      }
+      this.sim.step();
+    }
+    // Include everything else that happens at the same instant.
+    this.sim.runUntil(this.sim.now());
+    this.flush(true);
+  }
+
+  /** Starts over with another scenario and/or options (e.g. another protocol variant). */
+  load(scenario: Scenario, options: SimulationOptions = this.options): void {
+    const wasPlaying = this.playing;
+    this.pause();
+    this.unsubscribeSim();
+    this.scenario = scenario;
+    this.options = options;
+    this.histories.clear();
+    this.pending.length = 0;
+    this.error = null;
+    this.sim = this.create();
+    this.changes.fire({
+      groupIds: this.sim.groupIds(),
+      groupsListChanged: true,
+      statusChanged: true,
+      events: [],
+    });
+    if (wasPlaying) this.play();
+  }
+
+  /** Reruns the current scenario under another protocol variant, from the start. */
+  switchProtocol(variant: ProtocolVariant): void {
+    this.load(this.scenario, { ...this.options, variant });
+  }
+
+  restartScenario(): void {
+    this.load(this.scenario, this.options);
+  }
+
+  // --- member and topic controls ---------------------------------------------------------------
+
+  addMember(member: ScenarioMember): void {
+    this.control(() => this.sim.addMember({ ...member, startAtMs: this.sim.now() }));
+  }
+
+  crashMember(name: string): void {
+    this.control(() => this.sim.crash(name));
+  }
+
+  shutdownMember(name: string): void {
+    this.control(() => this.sim.shutdown(name));
+  }
+
+  startMember(name: string): void {
+    this.control(() => this.sim.start(name));
+  }
+
+  restartMember(name: string, downForMs: number): void {
+    this.control(() => this.sim.restart(name, downForMs, false));
+  }
+
+  slowMember(name: string, patch: Partial<MemberBehaviour>, forMs: number | null): void {
+    this.control(() => this.sim.setBehaviour(name, patch, forMs));
+  }
+
+  partitionMember(name: string, forMs: number): void {
+    this.control(() => this.sim.networkPartition(name, forMs));
+  }
+
+  changeSubscription(name: string, topics: readonly string[]): void {
+    this.control(() => this.sim.subscribe(name, topics));
+  }
+
+  addPartitions(topic: string, partitions: number): void {
+    this.control(() => this.sim.addPartitions(topic, partitions));
+  }
+
+  // --- internals -----------------------------------------------------------------------------
+
+  private create(): Simulation {
+    const sim = this.factory(this.scenario, this.options);
+    this.unsubscribeSim = sim.onEvent((e) => {
+      this.pending.push(e);
+      const h = this.historyOf(e.groupId);
+      h.events.push(e);
+      if (h.events.length > this.maxEvents) h.events.splice(0, h.events.length - this.maxEvents);
+    });
+    // Initial members start at t=0: run that instant so the first view is not empty.
+    sim.runUntil(0);
+    return sim;
+  }
+
+  private control(fn: () => void): void {
+    fn(); // SimulationActionError propagates to the caller, which shows it to the user.
+    this.sim.runUntil(this.sim.now());
+    this.flush(true);
+  }
+
+  private tick(): void {
+    const wall = this.ticker.now();
+    const elapsed = Math.max(0, wall - this.lastWall);
+    this.lastWall = wall;
+    const target = Math.min(this.scenario.durationMs, this.sim.now() + elapsed * this.speedFactor);
+    const started = this.ticker.now();
+    this.behind = false;
+    try {
+      while (this.sim.now() < target) {
+        const next = this.sim.nextEventAt();
+        if (next === undefined || next > target) {
+          this.sim.runUntil(target);
+          break;
+        }
+        this.sim.step();
+        if (this.ticker.now() - started > this.budgetMs) {
+          this.behind = true;
+          break;
+        }
+      }
+    } catch (err) {
+      this.error = `The simulation stopped: ${err instanceof Error ? err.message : String(err)}`;
+      this.pause();
+    }
+    if (this.sim.finished) this.pause();
+    this.flush(true);
+  }
+
+  private flush(statusChanged: boolean): void {
+    const events = this.pending.splice(0);
+    this.publish(events, statusChanged);
+  }
+
+  private publish(events: GroupEvent[], statusChanged: boolean): void {
+    const changed = new Set(events.map((e) => e.groupId));
+    // Every group's clock moved; views that show time or lag refresh on status changes.
+    for (const g of changed) this.record(g);
+    this.changes.fire({ groupIds: [...changed].sort(), groupsListChanged: false, statusChanged, events });
+  }
+
+  private historyOf(groupId: string): GroupHistory {
+    let h = this.histories.get(groupId);
+    if (h === undefined) {
+      h = { snapshots: [], weight: 0, events: [] };
+      this.histories.set(groupId, h);
+    }
+    return h;
+  }
+
+  /** Takes a snapshot now and appends it to the group's history (trimmed to the budget). */
+  private record(groupId: string): GroupSnapshot {
+    const s = this.sim.snapshot(groupId);
+    const h = this.historyOf(groupId);
+    const last = h.snapshots[h.snapshots.length - 1];
+    if (last !== undefined && last.timeMs === s.timeMs) {
+      h.weight -= weightOf(last);
+      h.snapshots[h.snapshots.length - 1] = s;
+    } else h.snapshots.push(s);
+    h.weight += weightOf(s);
+    while (h.weight > this.historyBudget && h.snapshots.length > 2) {
+      const dropped = h.snapshots.shift()!;
+      h.weight -= weightOf(dropped);
+    }
+    return s;
+  }
+
+  private latest(groupId: string): GroupSnapshot {
+    const h = this.histories.get(groupId);
+    const last = h?.snapshots[h.snapshots.length - 1];
+    if (last !== undefined && last.timeMs === this.sim.now()) return last;
+    return this.record(groupId);
+  }
+}
+
+function weightOf(s: GroupSnapshot): number {
+  return 1 + s.members.length + (s.lag?.partitions.length ?? 0);
+}
