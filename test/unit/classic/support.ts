@@ -224,3 +224,55 @@ export function eventsOf<K extends GroupEvent['type']>(
 ): Extract<GroupEvent, { type: K }>[] {
   return events.filter((e): e is Extract<GroupEvent, { type: K }> => e.type === type);
 }
+
+export interface StableGroup {
+  readonly memberIds: string[];
+  readonly leaderId: string;
+  readonly generationId: number;
+}
+
+/**
+ * Forms a Stable group on the simulator clock: every client joins (v9, through
+ * MEMBER_ID_REQUIRED), the initial delay passes, the leader syncs `assign(memberIds)` and every
+ * follower syncs.
+ */
+export function formStableGroup(
+  h: Harness<VirtualScheduler>,
+  clients: readonly Partial<JoinGroupRequest>[],
+  assign: (memberIds: readonly string[]) => SyncGroupRequest['assignments'] = () => [],
+): StableGroup {
+  const joins = clients.map((c) =>
+    c.groupInstanceId === undefined || c.groupInstanceId === null
+      ? joinDynamic(h, c).join
+      : join(h, joinRequest(c)),
+  );
+  // The initial delay is extended while members keep arriving: run timers until every join is answered.
+  while (!joins.every((j) => j.done)) {
+    if (!h.timers.runNext()) throw new Error('joins never completed');
+  }
+  const responses = joins.map((j) => j.response);
+  for (const r of responses) if (r.errorCode !== 'NONE') throw new Error(`join failed: ${r.errorCode}`);
+  const generationId = responses[0].generationId;
+  const leaderId = responses[0].leader;
+  const memberIds = responses.map((r) => r.memberId);
+  const groupId = clients[0]?.groupId ?? 'group-id';
+  const assignments = assign(memberIds);
+  const instanceOf = (id: string): string | null => clients[memberIds.indexOf(id)]?.groupInstanceId ?? null;
+  sync(h, { groupId, memberId: leaderId, generationId, assignments, groupInstanceId: instanceOf(leaderId) });
+  for (const id of memberIds) {
+    if (id !== leaderId) sync(h, { groupId, memberId: id, generationId, groupInstanceId: instanceOf(id) });
+  }
+  return { memberIds, leaderId, generationId };
+}
+
+export function heartbeatAll(
+  h: Harness<Timers>,
+  memberIds: readonly string[],
+  generationId: number,
+): string[] {
+  return memberIds.map(
+    (memberId) =>
+      h.coordinator.heartbeat({ groupId: 'group-id', memberId, generationId, groupInstanceId: null })
+        .errorCode,
+  );
+}
