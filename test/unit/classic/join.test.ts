@@ -106,6 +106,34 @@ describe('classic JoinGroup', () => {
     });
   });
 
+  describe('initial rebalance delay', () => {
+    it('is cut short when a pending member expires (Kafka completes the join directly)', () => {
+      const h = virtualHarness(classicBroker({ initialRebalanceDelayMs: 60_000 }));
+      const a = joinDynamic(h, { clientId: 'a' });
+      const b = join(h, joinRequest({ clientId: 'b', sessionTimeoutMs: 6000 }));
+      assert.equal(b.response.errorCode, 'MEMBER_ID_REQUIRED');
+      h.timers.runUntil(5999);
+      assert.equal(a.join.done, false);
+      h.timers.runUntil(6000);
+      assert.equal(a.join.response.errorCode, 'NONE');
+      assert.equal(h.coordinator.groupState('group-id'), 'CompletingRebalance');
+    });
+
+    it('is not cut short by a LeaveGroup, even when everyone left has joined', () => {
+      const h = virtualHarness(classicBroker({ initialRebalanceDelayMs: 60_000 }));
+      const a = joinDynamic(h, { clientId: 'a' });
+      const b = joinDynamic(h, { clientId: 'b' });
+      h.coordinator.leaveGroup({
+        groupId: 'group-id',
+        members: [{ memberId: b.memberId, groupInstanceId: null, reason: null }],
+      });
+      h.timers.runUntil(59_999);
+      assert.equal(a.join.done, false);
+      h.timers.runUntil(60_000);
+      assert.equal(a.join.response.errorCode, 'NONE');
+    });
+  });
+
   describe('validation', () => {
     it('rejects session timeouts outside [group.min.session.timeout.ms, group.max.session.timeout.ms]', () => {
       const h = virtualHarness(classicBroker({ minSessionTimeoutMs: 6000, maxSessionTimeoutMs: 300_000 }));

@@ -147,6 +147,28 @@ describe('classic protocol properties', () => {
     fc.assert(fc.property(scenarioArb, runScenario), { numRuns: 80 });
   });
 
+  it('is deterministic: the same run gives a byte-identical event trace', () => {
+    const trace = (): string => {
+      const h = virtualHarness(undefined, 42);
+      const model = new ClassicClientModel(h, {
+        assignor: testCooperativeAssignor(),
+        topics: new Map([['orders', 5]]),
+        sessionTimeoutMs: 10_000,
+        rebalanceTimeoutMs: 30_000,
+        heartbeatIntervalMs: 3000,
+        latencyMs: 5,
+      });
+      for (const c of ['c0', 'c1', 'c2']) model.start(c);
+      h.timers.runUntil(20_000);
+      model.crash('c1');
+      h.timers.runUntil(60_000);
+      return JSON.stringify(h.events);
+    };
+    const first = trace();
+    assert.equal(trace(), first);
+    assert.ok(first.includes('"reason":"session-timeout"'));
+  });
+
   it('cooperative with three members and a scale-out: the second rebalance hands over the revoked partitions', () => {
     const h = virtualHarness();
     const model = new ClassicClientModel(h, {
