@@ -174,9 +174,12 @@ export class ClassicClientModel {
         this.fail(c, `JoinGroup ${r.errorCode}`);
         return;
     }
+    // Like AbstractCoordinator, the client takes its generation from the JoinGroup response (the
+    // heartbeat thread uses it while the SyncGroup is outstanding).
     c.phase = 'syncing';
     const generationId = r.generationId;
     const memberId = r.memberId;
+    c.state = { ...c.state, memberId, generationId };
     let leaderAssignments: SyncGroupRequest['assignments'] = [];
     if (r.leader === memberId) {
       const result = performLeaderAssignment({

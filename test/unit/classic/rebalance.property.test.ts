@@ -144,7 +144,10 @@ function describeFailure(events: readonly GroupEvent[]): string {
 describe('classic protocol properties', () => {
   it('cooperative and eager: single ownership, monotonic generations, convergence to Stable', function () {
     this.timeout(60_000);
-    fc.assert(fc.property(scenarioArb, runScenario), { numRuns: 80 });
+    // KGD_PROPERTY_RUNS raises the number of runs for a deeper local search.
+    fc.assert(fc.property(scenarioArb, runScenario), {
+      numRuns: Number(process.env.KGD_PROPERTY_RUNS ?? 80),
+    });
   });
 
   it('is deterministic: the same run gives a byte-identical event trace', () => {
