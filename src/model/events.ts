@@ -22,6 +22,7 @@ export type LeaveReason =
   | 'sync-timeout' // classic: never sent SyncGroup
   | 'admin-removal' // removed by an administrator (LeaveGroup with an instance id)
   | 'replaced' // a static member was replaced by a new member id with the same instance id
+  | 'group-max-size' // classic: removed to keep the group within group.max.size while it rebalanced
   | 'disappeared'; // derived from snapshots: the member is gone and we cannot tell why
 
 export interface MemberJoinedEvent extends EventBase {

@@ -10,8 +10,14 @@ import type { ErrorName } from '../errors';
 /** ConsumerProtocolSubscription (v3): what a consumer puts in JoinGroup protocol metadata. */
 export interface ConsumerProtocolSubscription {
   readonly topics: readonly string[];
-  /** Assignor-specific user data (e.g. sticky's generation), decoded. */
-  readonly userData: { readonly generation?: number } | null;
+  /**
+   * Assignor-specific user data, decoded: cooperative-sticky sends its generation; the eager sticky
+   * assignor sends the partitions it was last assigned and that generation.
+   */
+  readonly userData: {
+    readonly generation?: number;
+    readonly partitions?: readonly TopicPartition[];
+  } | null;
   readonly ownedPartitions: readonly TopicPartition[];
   /** -1 when absent. */
   readonly generationId: number;
@@ -42,6 +48,12 @@ export interface JoinGroupRequest {
   readonly reason: string | null;
   readonly clientId: string;
   readonly clientHost: string;
+  /**
+   * The JoinGroup version the client speaks (default 9, what Kafka 4.x consumers send). Below 4
+   * the coordinator adds a new dynamic member at once instead of answering MEMBER_ID_REQUIRED;
+   * below 9 a returning static leader is not told to skip the assignment.
+   */
+  readonly apiVersion?: number;
 }
 
 export interface JoinGroupResponseMember {
