@@ -18,6 +18,7 @@ const LEAVE_REASONS: Record<LeaveReason, string> = {
   'admin-removal': 'was removed by an administrator',
   replaced: 'was replaced by a new instance with the same group.instance.id',
   disappeared: 'is gone',
+  'group-max-size': 'was removed: the group is at group.max.size',
 };
 
 function parts(a: Assignment): string {
