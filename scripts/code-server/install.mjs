@@ -132,7 +132,9 @@ async function install(reason, log) {
     ),
   );
   const env = {
-    ...process.env,
+    // Not the npm_* variables of an enclosing `npm start`/`npm test` (its prefix, its
+    // allow-scripts policy, …): the nested npm reads the same config files on its own.
+    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k))),
     npm_config_yes: 'true',
     npm_config_audit: 'false',
     npm_config_fund: 'false',

@@ -7,6 +7,8 @@ import { extensionUnderTestId, launchEditor, ROOT, type Editor } from '../suppor
 import { Workbench } from './workbench';
 
 export const ARTIFACTS = join(ROOT, 'test/e2e/artifacts');
+/** A file harness.test.ts opens to check the helpers on VS Code's own UI. */
+export const HARNESS_NOTE = '# Harness check\n\nThe e2e helpers work on VS Code itself.\n';
 
 let editor: Editor | undefined;
 let current: Workbench | undefined;
@@ -25,7 +27,13 @@ export const mochaHooks = {
     this.timeout(8 * 60_000); // the first run on a fresh machine installs code-server
     rmSync(ARTIFACTS, { recursive: true, force: true });
     try {
-      editor = await launchEditor({ name: 'e2e', install: 'vsix' });
+      editor = await launchEditor({
+        name: 'e2e',
+        install: 'vsix',
+        // Tests start the simulator themselves (command or setting), so each decides what runs.
+        workspaceSettings: { 'kafkaGroups.simulator.autoStart': false },
+        workspaceFiles: { 'notes.md': HARNESS_NOTE },
+      });
       current = new Workbench(editor, extensionUnderTestId(), ARTIFACTS);
       await current.screenshot('workbench');
       process.stderr.write(`      e2e editor ready: ${JSON.stringify(editor.timings)}\n`);

@@ -96,6 +96,29 @@ export class Workbench {
     return (await welcome.innerText()).trim();
   }
 
+  /** Right-clicks `target` (e.g. a tree row) and chooses `label` from its context menu. */
+  async contextMenu(target: Locator, label: string): Promise<void> {
+    await target.click({ button: 'right' });
+    const menu = this.page.locator('.context-view .monaco-menu');
+    await menu.waitFor({ state: 'visible', timeout: 10_000 });
+    const item = menu.locator('.action-item', { hasText: label }).first();
+    if ((await item.count()) === 0) {
+      await this.screenshot(`context menu has no ${label}`);
+      const items = await menu.locator('.action-item').allInnerTexts();
+      await this.page.keyboard.press('Escape');
+      throw new Error(`the context menu has no "${label}"; it has ${JSON.stringify(items)}`);
+    }
+    await this.screenshot(`context menu ${label}`);
+    await item.click();
+    await this.screenshot(`chose ${label}`);
+  }
+
+  /** Reloads the window: a new extension host, so the extension starts over. */
+  async reload(): Promise<void> {
+    await this.editor.reload();
+    await this.screenshot('reloaded');
+  }
+
   /** Runs a command from the palette: F1, type its title, Enter. */
   async runCommand(title: string): Promise<void> {
     const input = this.page.locator('.quick-input-widget input');

@@ -2,7 +2,7 @@
 // user-data-dir and extensions-dir, driven by Debian's Chromium through playwright-core.
 // The server side lives in scripts/code-server/*.mjs (shared with `npm start`); this file adds the
 // browser and the typed surface the e2e suite, the editor suite and the benchmark use.
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -72,6 +72,8 @@ export interface EditorOptions {
   readonly extraExtensions?: readonly string[];
   readonly userSettings?: Readonly<Record<string, unknown>>;
   readonly workspaceSettings?: Readonly<Record<string, unknown>>;
+  /** Files to create in the workspace folder (relative path → content). */
+  readonly workspaceFiles?: Readonly<Record<string, string>>;
   /** Called with progress lines (default: stderr). */
   readonly log?: (line: string) => void;
 }
@@ -129,6 +131,10 @@ export async function launchEditor(options: EditorOptions): Promise<Editor> {
     ...options.userSettings,
   });
   wb.writeWorkspace(folder, options.workspaceSettings ?? {});
+  for (const [path, content] of Object.entries(options.workspaceFiles ?? {})) {
+    mkdirSync(dirname(join(folder, path)), { recursive: true });
+    writeFileSync(join(folder, path), content);
+  }
 
   const port = await wb.findFreePort();
   const server = await phase('startCodeServer', () =>
