@@ -1,7 +1,7 @@
 // Root hooks of the e2e suite (loaded with `mocha --require`): one code-server with the packaged
 // extension in a fresh user-data-dir and extensions-dir under .cache/e2e/, one Chromium page on its
 // workbench, for every e2e test. Tests get it with `workbench()`.
-import { rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { extensionUnderTestId, launchEditor, ROOT, type Editor } from '../support/editor';
 import { Workbench } from './workbench';
@@ -25,7 +25,12 @@ export function workbench(): Workbench {
 export const mochaHooks = {
   async beforeAll(this: Mocha.Context): Promise<void> {
     this.timeout(8 * 60_000); // the first run on a fresh machine installs code-server
-    rmSync(ARTIFACTS, { recursive: true, force: true });
+    // Start clean, but keep the editor suite's screenshots (artifacts/editor/).
+    if (existsSync(ARTIFACTS)) {
+      for (const entry of readdirSync(ARTIFACTS)) {
+        if (entry !== 'editor') rmSync(join(ARTIFACTS, entry), { recursive: true, force: true });
+      }
+    }
     try {
       editor = await launchEditor({
         name: 'e2e',

@@ -142,6 +142,11 @@ export async function launchEditor(options: EditorOptions): Promise<Editor> {
   );
   let browser: Browser | undefined;
   try {
+    if (!existsSync(CHROMIUM_PATH)) {
+      throw new Error(
+        `Chromium is not at ${CHROMIUM_PATH}: run scripts/setup-system.sh (or set KGD_CHROMIUM)`,
+      );
+    }
     browser = await phase('launchChromium', () =>
       chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_FLAGS], headless: true }),
     );
