@@ -8,15 +8,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { Page } from 'playwright-core';
-import {
-  extensionUnderTestId,
-  launchEditor,
-  openWorkbench,
-  packageLib,
-  ROOT,
-  type Editor,
-} from '../test/support/editor';
+import { Workbench } from '../test/e2e/workbench';
+import { extensionUnderTestId, launchEditor, openWorkbench, ROOT, type Editor } from '../test/support/editor';
 
 interface Stats {
   samples: number[];
@@ -107,14 +100,6 @@ async function settledExtensionHost(editor: Editor, previous: string | undefined
   }
 }
 
-async function openContainer(page: Page, title: string): Promise<void> {
-  const item = page.locator(
-    `.part.activitybar .action-item:has(> a[aria-label="${title}"]), .part.activitybar .action-item:has(> a[aria-label^="${title} ("])`,
-  );
-  await item.waitFor({ state: 'visible', timeout: 30_000 });
-  if (!((await item.getAttribute('class')) ?? '').includes('checked')) await item.click();
-}
-
 /**
  * Hook for the dashboard engineer: open a group's dashboard and return the milliseconds from the
  * command to the webview's first paint. Until a dashboard command exists it reports why it did not
@@ -144,11 +129,10 @@ async function main(): Promise<void> {
   const id = extensionUnderTestId();
 
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
-  const pkg = await packageLib();
-  mkdirSync(join(ROOT, '.cache/bench'), { recursive: true });
-  const vsix = await pkg.packageVsix({ out: join(ROOT, '.cache/bench/extension.vsix') });
-
   const editor = await launchEditor({ name: 'bench', install: 'vsix', log });
+  if (!editor.vsixPath) throw new Error('launchEditor installed no .vsix');
+  const vsixBytes = statSync(editor.vsixPath).size;
+  const workbench = new Workbench(editor, id, join(editor.home, 'screenshots'));
   const activations: { activateMs: number; totalMs: number }[] = [];
   try {
     let previous: string | undefined;
@@ -162,7 +146,7 @@ async function main(): Promise<void> {
       }
       // Measure on a settled host, as when a user opens the view: after startup activations.
       const host = await settledExtensionHost(editor, previous);
-      await openContainer(editor.page, container.title);
+      await workbench.openActivityBarItem(container.title);
       const a = await activation(id, host);
       previous = host;
       activations.push({ activateMs: a.activateMs, totalMs: a.totalMs });
@@ -177,7 +161,7 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     node: process.version,
     editor: 'code-server 4.100.3 (VS Code 1.100.3), Chromium headless',
-    vsix: { bytes: vsix.bytes, aimBytes: 1_000_000 },
+    vsix: { bytes: vsixBytes, aimBytes: 1_000_000 },
     bundles: {
       extension: bundleSize('dist/extension.js'),
       webview: bundleSize('dist/webview.js'),

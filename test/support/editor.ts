@@ -86,6 +86,8 @@ export interface Editor {
   readonly userDataDir: string;
   readonly extensionsDir: string;
   readonly folder: string;
+  /** The .vsix that was installed (`install: 'vsix'`). */
+  readonly vsixPath: string | undefined;
   /** Milliseconds spent in each phase of `launchEditor`. */
   readonly timings: Readonly<Record<string, number>>;
   /** Reloads the window: a new extension host, so extension state starts over. */
@@ -114,12 +116,14 @@ export async function launchEditor(options: EditorOptions): Promise<Editor> {
     rmSync(d, { recursive: true, force: true });
   mkdirSync(home, { recursive: true });
 
+  let vsixPath: string | undefined;
   if ((options.install ?? 'vsix') === 'vsix') {
     const vsix = await phase('package', async () => {
       const pkg = await packageLib();
       return (await pkg.packageVsix({ out: join(home, 'extension-under-test.vsix') })).path;
     });
     await phase('installVsix', () => wb.installVsix(vsix, { extensionsDir, userDataDir, home }));
+    vsixPath = vsix;
   } else {
     await phase('build', () => wb.buildExtension());
     wb.stageExtension(ROOT, extensionsDir, wb.EXTENSION_FILES);
@@ -161,6 +165,7 @@ export async function launchEditor(options: EditorOptions): Promise<Editor> {
       userDataDir,
       extensionsDir,
       folder,
+      vsixPath,
       timings,
       async reload() {
         await page.reload();
