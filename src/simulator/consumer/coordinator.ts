@@ -1539,6 +1539,20 @@ export class ConsumerGroupCoordinator {
       case 'ConsumerGroupCurrentMemberAssignment': {
         if (r.value === null) return;
         const old = g?.members.get(r.key.memberId);
+        if (
+          old !== undefined &&
+          r.value.memberEpoch === LEAVE_GROUP_STATIC_MEMBER_EPOCH &&
+          old.memberEpoch !== r.value.memberEpoch
+        ) {
+          events.push({
+            type: 'member-left',
+            timeMs,
+            groupId,
+            memberId: old.memberId,
+            instanceId: old.instanceId,
+            reason: 'static-leave',
+          });
+        }
         const fromEpoch = old?.memberEpoch ?? 0;
         const fromState = old?.state ?? 'STABLE';
         if (old === undefined || fromEpoch !== r.value.memberEpoch || fromState !== r.value.state) {
