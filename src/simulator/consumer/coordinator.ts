@@ -896,7 +896,8 @@ export class ConsumerGroupCoordinator {
         deadlineMs: this.ctx.timers.now() + METADATA_REFRESH_INTERVAL_MS,
         epoch,
       };
-      this.noteTopicChanges(group, counts, batch);
+      if (batch.bumpReasons.length === 0) this.noteTopicChanges(group, counts, batch);
+      this.rememberTopics(groupId, counts);
     }
     const error = this.commit(groupId, records, batch);
     if (error !== null) throw new IllegalStateError(error);

@@ -4,8 +4,8 @@
  *
  * - `TimelineHashMap` (Kafka's server-common `BaseHashTable`): the group's members and its
  *   server-assignor counts. Iteration is by slot, `slot = (hashCode × 0x9E3779B97F4A7C15) >>> (65 −
- *   log2(capacity+1))` (Fibonacci hashing of the 64-bit product), then by insertion order within a
- *   slot. The member order is the order in which `TargetAssignmentBuilder` fills the assignor's
+ *   log2(capacity+1))` (Fibonacci hashing of the 64-bit product), then within a slot from the last
+ *   inserted key to the first. The member order is the order in which `TargetAssignmentBuilder` fills the assignor's
  *   `HashMap` of member specs, so it is what `exact` assignors need.
  * - `java.util.HashMap` / `HashSet` of strings: bucket `(h ^ (h >>> 16)) & (capacity − 1)`, then
  *   insertion order within a bucket (bins are treeified only past 8 colliding keys, which these
@@ -137,12 +137,15 @@ export class TimelineKeyOrder {
     this.high.delete(key);
   }
 
-  /** The keys in Kafka's iteration order. */
+  /**
+   * The keys in Kafka's iteration order: slot by slot, and within a slot from the last element
+   * to the first (the iterator pops the slot's elements off the end of a list).
+   */
   keys(): string[] {
     const out: string[] = [];
     for (const s of this.slots) {
       if (s === undefined) continue;
-      if (Array.isArray(s)) out.push(...s);
+      if (Array.isArray(s)) for (let i = s.length - 1; i >= 0; i--) out.push(s[i]);
       else out.push(s);
     }
     return out;
