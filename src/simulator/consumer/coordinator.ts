@@ -531,22 +531,7 @@ export class ConsumerGroupCoordinator {
             batch,
           );
 
-    let updated: ConsumerGroupMember = {
-      ...member,
-      instanceId: r.instanceId ?? member.instanceId,
-      rackId: r.rackId ?? member.rackId,
-      rebalanceTimeoutMs: r.rebalanceTimeoutMs !== -1 ? r.rebalanceTimeoutMs : member.rebalanceTimeoutMs,
-      serverAssignorName: r.serverAssignor ?? member.serverAssignorName,
-      subscribedTopicNames:
-        r.subscribedTopicNames === null
-          ? member.subscribedTopicNames
-          : sameStringSet(member.subscribedTopicNames, r.subscribedTopicNames)
-            ? member.subscribedTopicNames
-            : Object.freeze(javaHashSetFromCollectionOrder(r.subscribedTopicNames)),
-      subscribedTopicRegex: r.subscribedTopicRegex ?? member.subscribedTopicRegex,
-      clientId: r.clientId,
-      clientHost: r.clientHost,
-    };
+    let updated: ConsumerGroupMember = this.withRequest(member, r);
 
     const isNewMember = !group.hasMember(updated.memberId) && !group.hasStaticMember(updated.instanceId);
     const namesChanged = this.hasMemberSubscriptionChanged(group.groupId, member, updated, records);
@@ -627,6 +612,26 @@ export class ConsumerGroupCoordinator {
           : null,
     };
     return { groupId: group.groupId, records, response, batch };
+  }
+
+  /** The member with the request's fields applied (each only when sent); the same object if nothing changes. */
+  private withRequest(member: ConsumerGroupMember, r: ConsumerGroupHeartbeatRequest): ConsumerGroupMember {
+    const names =
+      r.subscribedTopicNames === null || sameStringSet(member.subscribedTopicNames, r.subscribedTopicNames)
+        ? member.subscribedTopicNames
+        : Object.freeze(javaHashSetFromCollectionOrder(r.subscribedTopicNames));
+    const next: ConsumerGroupMember = {
+      ...member,
+      instanceId: r.instanceId ?? member.instanceId,
+      rackId: r.rackId ?? member.rackId,
+      rebalanceTimeoutMs: r.rebalanceTimeoutMs !== -1 ? r.rebalanceTimeoutMs : member.rebalanceTimeoutMs,
+      serverAssignorName: r.serverAssignor ?? member.serverAssignorName,
+      subscribedTopicNames: names,
+      subscribedTopicRegex: r.subscribedTopicRegex ?? member.subscribedTopicRegex,
+      clientId: r.clientId,
+      clientHost: r.clientHost,
+    };
+    return membersEqual(next, member, this.features.assignmentEpochs) ? member : next;
   }
 
   private getOrMaybeCreateGroup(groupId: string, createIfNotExists: boolean): ConsumerGroup {

@@ -75,6 +75,12 @@ export class ConsumerGroup {
   /** Soft state (not in records): when the subscribed topics' metadata must be looked at again. */
   metadataRefreshDeadline = { deadlineMs: 0, epoch: 0 };
 
+  /**
+   * Subscribed-topic lists by content, so members with the same subscription share one frozen
+   * array (and the coordinator's per-subscription caches stay small in large groups).
+   */
+  private readonly subscriptions = new Map<string, readonly string[]>();
+
   /** Members not reconciled to the assignment epoch (keeps the state O(1) per update). */
   private unreconciled = 0;
   private countsVersion = 0;
@@ -472,7 +478,7 @@ export class ConsumerGroup {
         const { memberId } = record.key;
         if (record.value !== null) {
           const old = this.members.get(memberId) ?? newMember(memberId);
-          this.updateMember(withMetadata(old, record.value));
+          this.updateMember(withMetadata(old, record.value, (names) => this.intern(names)));
         } else {
           const old = this.members.get(memberId);
           if (old === undefined) return true;
@@ -581,20 +587,35 @@ export class ConsumerGroup {
     }
   }
 
+  /** The shared frozen copy of a subscribed-topic list (same names in the same order). */
+  intern(names: readonly string[]): readonly string[] {
+    const key = names.join('\u0000');
+    let shared = this.subscriptions.get(key);
+    if (shared === undefined) {
+      shared = Object.freeze([...names]);
+      this.subscriptions.set(key, shared);
+    }
+    return shared;
+  }
+
   /** The resolved topics of a regex, or an empty resolution. */
   resolved(regex: string): ResolvedRegularExpression {
     return this.resolvedRegularExpressions.get(regex) ?? EMPTY_RESOLVED;
   }
 }
 
-function withMetadata(m: ConsumerGroupMember, v: MemberMetadataValue): ConsumerGroupMember {
+function withMetadata(
+  m: ConsumerGroupMember,
+  v: MemberMetadataValue,
+  intern: (names: readonly string[]) => readonly string[],
+): ConsumerGroupMember {
   return {
     ...m,
     instanceId: v.instanceId,
     rackId: v.rackId,
     clientId: v.clientId,
     clientHost: v.clientHost,
-    subscribedTopicNames: sameOrder(m.subscribedTopicNames, v.subscribedTopicNames),
+    subscribedTopicNames: sameOrder(m.subscribedTopicNames, v.subscribedTopicNames, intern),
     subscribedTopicRegex: v.subscribedTopicRegex,
     serverAssignorName: v.serverAssignor,
     rebalanceTimeoutMs: v.rebalanceTimeoutMs,
@@ -602,9 +623,13 @@ function withMetadata(m: ConsumerGroupMember, v: MemberMetadataValue): ConsumerG
 }
 
 /** Keeps the old array (and so the identity the counters key on) when the list is unchanged. */
-function sameOrder(old: readonly string[], next: readonly string[]): readonly string[] {
+function sameOrder(
+  old: readonly string[],
+  next: readonly string[],
+  intern: (names: readonly string[]) => readonly string[],
+): readonly string[] {
   if (old.length === next.length && old.every((x, i) => x === next[i])) return old;
-  return Object.freeze([...next]);
+  return intern(next);
 }
 
 function updateNameCounts(

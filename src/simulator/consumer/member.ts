@@ -174,7 +174,30 @@ function sortedTopics<T>(m: ReadonlyMap<TopicId, T>): TopicId[] {
   return [...m.keys()].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
 }
 
+/**
+ * Record form ↔ state form caches. Assignments are immutable, so a member whose partitions do not
+ * change keeps the same map through reconcile → record → apply, and its record reuses the same
+ * (read-only) lists. A record read back from elsewhere simply misses the cache.
+ */
+const toRecordCache = new WeakMap<AssignmentWithEpochs, readonly RecordTopicPartitionsWithEpochs[]>();
+const toRecordCacheNoEpochs = new WeakMap<AssignmentWithEpochs, readonly RecordTopicPartitionsWithEpochs[]>();
+const fromRecordCache = new WeakMap<readonly RecordTopicPartitionsWithEpochs[], AssignmentWithEpochs>();
+
 export function toRecordPartitions(
+  a: AssignmentWithEpochs,
+  withEpochs: boolean,
+): readonly RecordTopicPartitionsWithEpochs[] {
+  const cache = withEpochs ? toRecordCache : toRecordCacheNoEpochs;
+  const hit = cache.get(a);
+  if (hit !== undefined) return hit;
+  const out = buildRecordPartitions(a, withEpochs);
+  cache.set(a, out);
+  // Without epochs a record cannot restore them, so only the 4.3 form maps back to the object.
+  if (withEpochs) fromRecordCache.set(out, a);
+  return out;
+}
+
+function buildRecordPartitions(
   a: AssignmentWithEpochs,
   withEpochs: boolean,
 ): RecordTopicPartitionsWithEpochs[] {
@@ -200,6 +223,8 @@ export function assignmentFromRecord(
   defaultEpoch: number,
 ): AssignmentWithEpochs {
   if (tps.length === 0) return EMPTY_ASSIGNMENT_WITH_EPOCHS;
+  const hit = fromRecordCache.get(tps);
+  if (hit !== undefined) return hit;
   const fallback = Math.max(defaultEpoch, 0);
   const out = new Map<TopicId, Map<number, number>>();
   for (const tp of tps) {

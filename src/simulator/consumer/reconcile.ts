@@ -158,6 +158,9 @@ function computeNextAssignment(
   };
   for (const topicId of targetAssignment.keys()) visit(topicId);
   for (const topicId of assigned.keys()) if (!targetAssignment.has(topicId)) visit(topicId);
+  // Nothing revoked or added: keep the (immutable) assignment object itself.
+  const unchanged =
+    newPending.size === 0 && pendingAssignment.size === 0 && newAssigned.size === assigned.size;
 
   if (newPending.size > 0 && ownsAnyOf(input.ownedTopicPartitions, newPending)) {
     return {
@@ -181,7 +184,11 @@ function computeNextAssignment(
     state: hasUnreleased ? 'UNRELEASED_PARTITIONS' : 'STABLE',
     memberEpoch: targetAssignmentEpoch,
     previousMemberEpoch: member.memberEpoch,
-    assignedPartitions: newAssigned.size === 0 ? EMPTY_ASSIGNMENT_WITH_EPOCHS : newAssigned,
+    assignedPartitions: unchanged
+      ? assigned
+      : newAssigned.size === 0
+        ? EMPTY_ASSIGNMENT_WITH_EPOCHS
+        : newAssigned,
     partitionsPendingRevocation: EMPTY_ASSIGNMENT_WITH_EPOCHS,
   };
 }

@@ -86,10 +86,12 @@ export function buildTargetAssignment(input: TargetAssignmentInput): TargetAssig
 
   // `exact`: the insertion order Kafka used (members-map order, then the updated member), which the
   // assignor turns into Java's HashMap order. `canonical`: sorted by member id.
-  const ordered =
-    input.ordering === 'exact'
-      ? specs
-      : new Map([...specs.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  let ordered = specs;
+  if (input.ordering !== 'exact') {
+    // Plain sort() orders strings by UTF-16 code units, like Java's String.compareTo.
+    const ids = [...specs.keys()].sort();
+    ordered = new Map(ids.map((id) => [id, specs.get(id) as MemberSubscriptionAndAssignment]));
+  }
   const inverted = input.invertedTargetAssignment;
   const groupSpec: GroupSpec = {
     members: ordered,
