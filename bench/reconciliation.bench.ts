@@ -199,7 +199,7 @@ function run(
       },
     });
   }
-  records.push({ type: 'ConsumerGroupMetadata', key: { groupId }, value: { epoch, metadataHash: '0' } });
+  records.push({ type: 'ConsumerGroupMetadata', key: { groupId }, value: { epoch } });
   const owned = (id: string) =>
     [...(perMember.get(id) ?? new Map<TopicId, number[]>())].map(([topicId, partitions]) => ({
       topicId,

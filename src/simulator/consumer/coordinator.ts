@@ -61,7 +61,7 @@ import type {
   HeartbeatTopicPartitions,
 } from './messages';
 import { reconcile } from './reconcile';
-import type { ConsumerGroupRecord } from './records';
+import type { ConsumerGroupRecord, GroupMetadataValue } from './records';
 import { compileTopicRegex } from './regex';
 import { buildTargetAssignment } from './target';
 import { computeGroupHash, computeTopicHash } from './topic-hash';
@@ -895,7 +895,7 @@ export class ConsumerGroupCoordinator {
       records.push({
         type: 'ConsumerGroupMetadata',
         key: { groupId },
-        value: { epoch, metadataHash: hash.toString() },
+        value: this.groupMetadataValue(epoch, hash),
       });
       group.metadataRefreshDeadline = {
         deadlineMs: this.ctx.timers.now() + METADATA_REFRESH_INTERVAL_MS,
@@ -949,7 +949,7 @@ export class ConsumerGroupCoordinator {
       records.push({
         type: 'ConsumerGroupMetadata',
         key: { groupId: group.groupId },
-        value: { epoch: groupEpoch, metadataHash: hash.toString() },
+        value: this.groupMetadataValue(groupEpoch, hash),
       });
       if (batch.bumpReasons.length === 0) batch.bumpReasons.push('the subscribed topics changed');
     }
@@ -1013,6 +1013,7 @@ export class ConsumerGroupCoordinator {
         topicIdsOf: (m) => this.subscribedTopicIds(group, m),
         describer,
         nowMs: this.ctx.timers.now(),
+        withTimestamp: this.features.assignmentInterval,
       });
       records.push(...result.records);
       batch.assignor = assignorName;
@@ -1160,7 +1161,7 @@ export class ConsumerGroupCoordinator {
     records.push({
       type: 'ConsumerGroupMetadata',
       key: { groupId },
-      value: { epoch: group.groupEpoch + 1, metadataHash: hash.toString() },
+      value: this.groupMetadataValue(group.groupEpoch + 1, hash),
     });
     batch.leaveReasons.set(member.memberId, reason);
     batch.bumpReasons.push(
@@ -1372,6 +1373,11 @@ export class ConsumerGroupCoordinator {
     }
     byRegex.set(key, ids);
     return ids;
+  }
+
+  /** ConsumerGroupMetadataValue: the metadata hash exists from 4.1. */
+  private groupMetadataValue(epoch: number, hash: bigint): GroupMetadataValue {
+    return this.features.metadataHash ? { epoch, metadataHash: hash.toString() } : { epoch };
   }
 
   private defaultAssignorName(): string {

@@ -499,7 +499,7 @@ export class ConsumerGroup {
       case 'ConsumerGroupMetadata':
         if (record.value !== null) {
           this.groupEpoch = record.value.epoch;
-          this.metadataHash = BigInt(record.value.metadataHash);
+          this.metadataHash = BigInt(record.value.metadataHash ?? '0');
           this.updateState();
           return true;
         }
@@ -540,7 +540,7 @@ export class ConsumerGroup {
       }
       case 'ConsumerGroupTargetAssignmentMetadata':
         if (record.value !== null) {
-          this.setAssignmentEpoch(record.value.assignmentEpoch, record.value.assignmentTimestamp);
+          this.setAssignmentEpoch(record.value.assignmentEpoch, record.value.assignmentTimestamp ?? 0);
         } else {
           if (this.targetAssignment.size > 0) {
             throw new IllegalStateError(

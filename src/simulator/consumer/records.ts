@@ -35,8 +35,8 @@ export interface MemberMetadataValue {
 /** ConsumerGroupMetadataValue: the group epoch (and, from 4.1, the metadata hash). */
 export interface GroupMetadataValue {
   readonly epoch: number;
-  /** KIP-1101 metadata hash as a signed 64-bit decimal string; "0" before 4.1. */
-  readonly metadataHash: string;
+  /** 4.1+: the KIP-1101 metadata hash, as a signed 64-bit decimal string. */
+  readonly metadataHash?: string;
 }
 
 /** ConsumerGroupPartitionMetadataValue (4.0): the subscribed topics' metadata. */
@@ -55,7 +55,7 @@ export interface TargetAssignmentMemberValue {
 export interface TargetAssignmentMetadataValue {
   readonly assignmentEpoch: number;
   /** 4.3+: when the target was computed (drives `group.consumer.assignment.interval.ms`). */
-  readonly assignmentTimestamp: number;
+  readonly assignmentTimestamp?: number;
 }
 
 export interface CurrentMemberAssignmentValue {

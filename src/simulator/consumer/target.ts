@@ -41,6 +41,8 @@ export interface TargetAssignmentInput {
   readonly topicIdsOf: (member: ConsumerGroupMember) => ReadonlySet<TopicId>;
   readonly describer: SubscribedTopicDescriber;
   readonly nowMs: number;
+  /** 4.3+: the assignment-metadata record carries the computation time. */
+  readonly withTimestamp: boolean;
 }
 
 export interface TargetAssignmentResult {
@@ -117,7 +119,9 @@ export function buildTargetAssignment(input: TargetAssignmentInput): TargetAssig
   records.push({
     type: 'ConsumerGroupTargetAssignmentMetadata',
     key: { groupId: input.groupId },
-    value: { assignmentEpoch: input.groupEpoch, assignmentTimestamp: input.nowMs },
+    value: input.withTimestamp
+      ? { assignmentEpoch: input.groupEpoch, assignmentTimestamp: input.nowMs }
+      : { assignmentEpoch: input.groupEpoch },
   });
   return { records, assignment, memberOrder };
 }

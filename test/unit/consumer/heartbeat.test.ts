@@ -157,9 +157,9 @@ describe('consumer coordinator: heartbeat flows', () => {
         json([
           memberRecord(expected),
           partitionMetadataRecord(fooBar),
-          epochRecord(1, 0n),
+          epochRecord(1, null),
           targetRecord('m1', mk([FOO, 0, 1, 2, 3, 4, 5], [BAR, 0, 1, 2])),
-          targetEpochRecord(1, 1000),
+          targetEpochRecord(1, null),
           currentRecord(expected, '4.0'),
         ]),
       );
@@ -646,7 +646,7 @@ describe('consumer coordinator: heartbeat flows', () => {
         targetTombstone('m2'),
         memberTombstone('m2'),
         partitionMetadataRecord(fooBar),
-        epochRecord(11, 0n),
+        epochRecord(11, null),
       ]),
     );
   });

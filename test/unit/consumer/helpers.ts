@@ -188,11 +188,16 @@ export function memberTombstone(memberId: string, groupId = GROUP): ConsumerGrou
   return { type: 'ConsumerGroupMemberMetadata', key: { groupId, memberId }, value: null };
 }
 
-export function epochRecord(epoch: number, metadataHash: bigint, groupId = GROUP): ConsumerGroupRecord {
+/** A ConsumerGroupMetadata record; `metadataHash` null for 4.0 (no such field). */
+export function epochRecord(
+  epoch: number,
+  metadataHash: bigint | null,
+  groupId = GROUP,
+): ConsumerGroupRecord {
   return {
     type: 'ConsumerGroupMetadata',
     key: { groupId },
-    value: { epoch, metadataHash: metadataHash.toString() },
+    value: metadataHash === null ? { epoch } : { epoch, metadataHash: metadataHash.toString() },
   };
 }
 
@@ -208,11 +213,19 @@ export function targetTombstone(memberId: string, groupId = GROUP): ConsumerGrou
   return { type: 'ConsumerGroupTargetAssignmentMember', key: { groupId, memberId }, value: null };
 }
 
-export function targetEpochRecord(epoch: number, timestamp: number, groupId = GROUP): ConsumerGroupRecord {
+/** A TargetAssignmentMetadata record; `timestamp` null for releases before 4.3 (no such field). */
+export function targetEpochRecord(
+  epoch: number,
+  timestamp: number | null,
+  groupId = GROUP,
+): ConsumerGroupRecord {
   return {
     type: 'ConsumerGroupTargetAssignmentMetadata',
     key: { groupId },
-    value: { assignmentEpoch: epoch, assignmentTimestamp: timestamp },
+    value:
+      timestamp === null
+        ? { assignmentEpoch: epoch }
+        : { assignmentEpoch: epoch, assignmentTimestamp: timestamp },
   };
 }
 
@@ -275,12 +288,18 @@ export function groupRecords(
   records.push(
     epochRecord(
       spec.groupEpoch,
-      ctx.version === '4.0' ? 0n : metadataHashOf(ctx, spec.topics ?? []),
+      ctx.version === '4.0' ? null : metadataHashOf(ctx, spec.topics ?? []),
       groupId,
     ),
   );
   for (const [id, a] of Object.entries(spec.targets)) records.push(targetRecord(id, a, groupId));
-  records.push(targetEpochRecord(spec.assignmentEpoch, spec.assignmentTimestamp ?? 0, groupId));
+  records.push(
+    targetEpochRecord(
+      spec.assignmentEpoch,
+      ctx.version === '4.3' ? (spec.assignmentTimestamp ?? 0) : null,
+      groupId,
+    ),
+  );
   for (const m of spec.members) records.push(currentRecord(m, ctx.version, groupId));
   return records;
 }
