@@ -1038,7 +1038,7 @@ describe('consumer coordinator: request validation and errors', () => {
         topicPartitions: [],
       },
       'INVALID_REGULAR_EXPRESSION',
-      '',
+      'SubscribedTopicRegex `[a-` is not a valid regular expression: Illegal character range.',
     ],
   ];
   for (const [what, req, error, message] of cases) {
