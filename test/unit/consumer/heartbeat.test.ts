@@ -1193,3 +1193,98 @@ describe('consumer coordinator: request validation and errors', () => {
     assert.equal(m?.clientHost, CLIENT_HOST);
   });
 });
+
+describe('consumer coordinator: more 4.3.1 flows (GroupMetadataManagerTest)', () => {
+  it('full response on join and on full requests (names or regex), partial otherwise', () => {
+    const ctx = makeContext({ topics: [['foo', FOO, 2]] });
+    rangeAssignor(ctx).prepare({ m: mk([FOO, 0, 1]) });
+    const full = { assignment: { topicPartitions: [{ topicId: FOO, partitions: [0, 1] }] } };
+    const base = { memberId: 'm', rebalanceTimeoutMs: 5000, serverAssignor: 'range', topicPartitions: [] };
+    let r = send(ctx, hb({ ...base, memberEpoch: 0, subscribedTopicNames: ['foo', 'bar'] }));
+    ok(r.res, { memberId: 'm', memberEpoch: 2, heartbeatIntervalMs: 5000, ...full });
+    r = send(ctx, hb({ memberId: 'm', memberEpoch: 2 }));
+    ok(r.res, { memberId: 'm', memberEpoch: 2, heartbeatIntervalMs: 5000 });
+    r = send(ctx, hb({ ...base, memberEpoch: 2, subscribedTopicNames: ['foo', 'bar'] }));
+    ok(r.res, { memberId: 'm', memberEpoch: 2, heartbeatIntervalMs: 5000, ...full });
+    r = send(ctx, hb({ ...base, memberEpoch: 2, subscribedTopicRegex: 'foo.*' }));
+    ok(r.res, { memberId: 'm', memberEpoch: 2, heartbeatIntervalMs: 5000, ...full });
+  });
+
+  describe('a known member re-joining with epoch 0 (4.2+)', () => {
+    function setup(
+      state: 'UNREVOKED_PARTITIONS' | 'UNRELEASED_PARTITIONS',
+      groupEpoch: number,
+      target: number[],
+    ): TestContext {
+      const ctx = makeContext({ topics: [['foo', FOO, 3]] });
+      const m = member('m', {
+        state,
+        memberEpoch: 100,
+        previousMemberEpoch: 99,
+        rebalanceTimeoutMs: 5000,
+        subscribedTopicNames: ['foo'],
+        serverAssignorName: 'range',
+        assignedPartitions: withEpochs(state === 'UNREVOKED_PARTITIONS' ? mk([FOO, 0, 1]) : mk([FOO, 0]), 11),
+        partitionsPendingRevocation:
+          state === 'UNREVOKED_PARTITIONS' ? withEpochs(mk([FOO, 2]), 11) : new Map(),
+      });
+      ctx.coordinator.replay([
+        memberRecord(m),
+        epochRecord(groupEpoch, metadataHashOf(ctx, ['foo'])),
+        targetRecord('m', mk([FOO, ...target])),
+        targetEpochRecord(groupEpoch, 12345),
+        currentRecord(m),
+      ]);
+      return ctx;
+    }
+    const rejoin = hb({
+      memberId: 'm',
+      memberEpoch: 0,
+      rebalanceTimeoutMs: 5000,
+      subscribedTopicNames: ['foo'],
+      topicPartitions: [],
+    });
+
+    it('from UNREVOKED_PARTITIONS: moves to the target epoch with its target', () => {
+      const ctx = setup('UNREVOKED_PARTITIONS', 101, [0, 1]);
+      ok(send(ctx, rejoin).res, {
+        memberId: 'm',
+        memberEpoch: 101,
+        heartbeatIntervalMs: 5000,
+        assignment: { topicPartitions: [{ topicId: FOO, partitions: [0, 1] }] },
+      });
+    });
+
+    it('from UNRELEASED_PARTITIONS: gets the free partitions at once', () => {
+      const ctx = setup('UNRELEASED_PARTITIONS', 100, [0, 1, 2]);
+      ok(send(ctx, rejoin).res, {
+        memberId: 'm',
+        memberEpoch: 100,
+        heartbeatIntervalMs: 5000,
+        assignment: { topicPartitions: [{ topicId: FOO, partitions: [0, 1, 2] }] },
+      });
+    });
+  });
+
+  it('a static member whose session expires is removed, which bumps the epoch', () => {
+    const ctx = makeContext({ topics: [['foo', FOO, 3]] });
+    rangeAssignor(ctx).prepare({ m: mk([FOO, 0, 1, 2]) });
+    send(
+      ctx,
+      hb({
+        memberId: 'm',
+        instanceId: 'i',
+        memberEpoch: 0,
+        rebalanceTimeoutMs: 5000,
+        subscribedTopicNames: ['foo'],
+        topicPartitions: [],
+      }),
+    );
+    const expired = advance(ctx, 45_000);
+    assert.deepEqual(
+      json(expired),
+      json([currentTombstone('m'), targetTombstone('m'), memberTombstone('m'), epochRecord(3, 0n)]),
+    );
+    assert.equal(ctx.coordinator.describe(GROUP)?.state, 'Empty');
+  });
+});
