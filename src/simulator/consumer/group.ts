@@ -80,6 +80,8 @@ export class ConsumerGroup {
    * array (and the coordinator's per-subscription caches stay small in large groups).
    */
   private readonly subscriptions = new Map<string, readonly string[]>();
+  /** The same, by list identity (records often share one list). */
+  private readonly internedBy = new WeakMap<readonly string[], readonly string[]>();
 
   /** Members not reconciled to the assignment epoch (keeps the state O(1) per update). */
   private unreconciled = 0;
@@ -589,12 +591,15 @@ export class ConsumerGroup {
 
   /** The shared frozen copy of a subscribed-topic list (same names in the same order). */
   intern(names: readonly string[]): readonly string[] {
+    const known = this.internedBy.get(names);
+    if (known !== undefined) return known;
     const key = names.join('\u0000');
     let shared = this.subscriptions.get(key);
     if (shared === undefined) {
       shared = Object.freeze([...names]);
       this.subscriptions.set(key, shared);
     }
+    this.internedBy.set(names, shared);
     return shared;
   }
 
