@@ -23,7 +23,10 @@ import type {
 import { VirtualScheduler } from '../src/simulator/clock';
 import { ConsumerGroupCoordinator } from '../src/simulator/consumer/coordinator';
 import { javaHashSetFromCollectionOrder } from '../src/simulator/consumer/java-order';
-import type { HeartbeatTopicPartitions } from '../src/simulator/consumer/messages';
+import type {
+  ConsumerGroupHeartbeatRequest,
+  HeartbeatTopicPartitions,
+} from '../src/simulator/consumer/messages';
 import type { ConsumerGroupRecord } from '../src/simulator/consumer/records';
 import { MetadataImage } from '../src/simulator/engine/metadata';
 import { DEFAULT_BROKER_CONFIG, KAFKA_VERSIONS, type KafkaVersion } from '../src/simulator/engine/world';
@@ -123,6 +126,29 @@ interface Client {
   readonly memberId: string;
   epoch: number;
   owned: HeartbeatTopicPartitions[];
+}
+
+/** A heartbeat as a cooperative client sends it between full requests (only what changed). */
+function heartbeat(
+  groupId: string,
+  memberId: string,
+  memberEpoch: number,
+  owned: HeartbeatTopicPartitions[] | null,
+): ConsumerGroupHeartbeatRequest {
+  return {
+    groupId,
+    memberId,
+    memberEpoch,
+    instanceId: null,
+    rackId: null,
+    rebalanceTimeoutMs: -1,
+    subscribedTopicNames: null,
+    subscribedTopicRegex: null,
+    serverAssignor: null,
+    topicPartitions: owned,
+    clientId: memberId,
+    clientHost: '/10.0.0.1',
+  };
 }
 
 function run(
@@ -238,20 +264,7 @@ function run(
   const start = performance.now();
   const cpuStart = process.cpuUsage();
   const leaver = clients.splice(Math.floor(members / 2), 1)[0];
-  const leave = coordinator.consumerGroupHeartbeat({
-    groupId,
-    memberId: leaver.memberId,
-    memberEpoch: -1,
-    instanceId: null,
-    rackId: null,
-    rebalanceTimeoutMs: -1,
-    subscribedTopicNames: null,
-    subscribedTopicRegex: null,
-    serverAssignor: null,
-    topicPartitions: null,
-    clientId: leaver.memberId,
-    clientHost: '/10.0.0.1',
-  });
+  const leave = coordinator.consumerGroupHeartbeat(heartbeat(groupId, leaver.memberId, -1, null));
   if (leave.errorCode !== 'NONE') throw new Error(`leave failed: ${leave.errorCode}`);
   const leaveMs = performance.now() - start;
   assignor.elapsedMs = 0;
@@ -268,20 +281,7 @@ function run(
     for (const c of clients) {
       const t0 = heartbeats === 0 ? performance.now() : 0;
       const c0 = heartbeats === 0 ? process.cpuUsage() : undefined;
-      const res = coordinator.consumerGroupHeartbeat({
-        groupId,
-        memberId: c.memberId,
-        memberEpoch: c.epoch,
-        instanceId: null,
-        rackId: null,
-        rebalanceTimeoutMs: -1,
-        subscribedTopicNames: null,
-        subscribedTopicRegex: null,
-        serverAssignor: null,
-        topicPartitions: c.owned,
-        clientId: c.memberId,
-        clientHost: '/10.0.0.1',
-      });
+      const res = coordinator.consumerGroupHeartbeat(heartbeat(groupId, c.memberId, c.epoch, c.owned));
       if (heartbeats === 0) {
         targetMs = performance.now() - t0;
         const c = process.cpuUsage(c0);
