@@ -124,13 +124,14 @@ export class JavaHashMap<K, V> implements Iterable<[K, V]> {
   }
 
   /**
-   * `computeIfAbsent`: unlike put it resizes *before* inserting (when size > threshold) and links
-   * a new key at the head of its bucket.
+   * `computeIfAbsent`: unlike put it resizes *before* looking the key up (when size > threshold,
+   * even if the key is present) and links a new key at the head of its bucket.
    */
   computeIfAbsent(key: K, make: (key: K) => V): V {
+    // The size check comes first, so even a call that finds its key can grow the table.
+    if (this.table === null || this.count > this.threshold) this.resize();
     const existing = this.index.get(this.type.id(key));
     if (existing !== undefined) return existing.value;
-    if (this.table === null || this.count > this.threshold) this.resize();
     const tab = this.table as (JNode<K, V> | null)[];
     const hash = spreadHash(this.type.hashCode(key));
     const i = (tab.length - 1) & hash;
