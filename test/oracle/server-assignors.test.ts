@@ -50,11 +50,17 @@ for (const name of ['uniform', 'range']) {
         }
         if (r.error !== undefined || ourError !== undefined) {
           if (r.error === undefined || ourError === undefined) {
-            failures.push(`case ${c.id} (${c.note}): Kafka ${r.error ?? 'succeeded'}; ours ${ourError ?? 'succeeded'}`);
+            failures.push(
+              `case ${c.id} (${c.note}): Kafka ${r.error ?? 'succeeded'}; ours ${ourError ?? 'succeeded'}`,
+            );
           } else errorsAgreed++;
           continue;
         }
-        const diffs = diffAssignments(oracleAssignment(r.assignment), oursInJavaOrder(spec, ours as GroupAssignment), true);
+        const diffs = diffAssignments(
+          oracleAssignment(r.assignment),
+          oursInJavaOrder(spec, ours as GroupAssignment),
+          true,
+        );
         if (diffs.length > 0) {
           failures.push(
             `case ${c.id} (${c.note}; ${c.subscriptionType}, ${c.members.length} members, ${c.topics.length} topics):\n  ${diffs.slice(0, 4).join('\n  ')}`,
@@ -62,7 +68,9 @@ for (const name of ['uniform', 'range']) {
         }
       }
       if (failures.length > 0) {
-        assert.fail(`${failures.length} of ${cases.length} cases differ from Kafka. First ones:\n${failures.slice(0, 5).join('\n')}`);
+        assert.fail(
+          `${failures.length} of ${cases.length} cases differ from Kafka. First ones:\n${failures.slice(0, 5).join('\n')}`,
+        );
       }
       assert.ok(errorsAgreed < cases.length / 10, 'most cases should succeed');
     });
@@ -86,7 +94,9 @@ for (const name of ['uniform', 'range']) {
             }
           }
         }
-        const subscribedTopics = new Set([...spec.members.values()].flatMap((m) => [...m.subscribedTopicIds]));
+        const subscribedTopics = new Set(
+          [...spec.members.values()].flatMap((m) => [...m.subscribedTopicIds]),
+        );
         let expected = 0;
         for (const t of subscribedTopics) expected += describer.numPartitions(t);
         assert.equal(owner.size, expected, `case ${c.id}: every subscribed partition is assigned`);
@@ -94,10 +104,17 @@ for (const name of ['uniform', 'range']) {
         if (name === 'range' || c.subscriptionType === 'HOMOGENEOUS') {
           const kafka = sizes(
             new Map(
-              [...oracleAssignment(r.assignment)].map(([m, a]) => [m, new Map(a.map(([t, ps]) => [t, new Set(ps)]))]),
+              [...oracleAssignment(r.assignment)].map(([m, a]) => [
+                m,
+                new Map(a.map(([t, ps]) => [t, new Set(ps)])),
+              ]),
             ),
           ).sort((x, y) => x - y);
-          assert.deepEqual(sizes(out).sort((x, y) => x - y), kafka, `case ${c.id}: load profile`);
+          assert.deepEqual(
+            sizes(out).sort((x, y) => x - y),
+            kafka,
+            `case ${c.id}: load profile`,
+          );
         }
       }
     });

@@ -66,7 +66,11 @@ export class JavaHashMap<K, V> implements Iterable<[K, V]> {
   }
 
   /** `new HashMap<>(other)`: pre-sized from other's size, then filled in other's iteration order. */
-  static copyOf<K, V>(type: JavaKeyType<K>, entries: Iterable<readonly [K, V]>, size: number): JavaHashMap<K, V> {
+  static copyOf<K, V>(
+    type: JavaKeyType<K>,
+    entries: Iterable<readonly [K, V]>,
+    size: number,
+  ): JavaHashMap<K, V> {
     const m = new JavaHashMap<K, V>(type);
     m.putAll(entries, size);
     return m;
@@ -285,7 +289,7 @@ export class JavaHashMap<K, V> implements Iterable<[K, V]> {
         let loTail: JNode<K, V> | null = null;
         let hiHead: JNode<K, V> | null = null;
         let hiTail: JNode<K, V> | null = null;
-        for (let x: JNode<K, V> | null = e; x !== null; ) {
+        for (let x: JNode<K, V> | null = e; x !== null;) {
           const next: JNode<K, V> | null = x.next;
           if ((x.hash & oldCap) === 0) {
             if (loTail === null) loHead = x;
@@ -346,7 +350,7 @@ export class JavaHashMap<K, V> implements Iterable<[K, V]> {
   /** Builds the red-black tree over the bucket list starting at `head`, then moves the root first. */
   private treeify(tab: (JNode<K, V> | null)[], head: JNode<K, V>): void {
     let root: JNode<K, V> | null = null;
-    for (let x: JNode<K, V> | null = head; x !== null; ) {
+    for (let x: JNode<K, V> | null = head; x !== null;) {
       const next: JNode<K, V> | null = x.next;
       x.left = x.right = null;
       if (root === null) {
@@ -354,7 +358,7 @@ export class JavaHashMap<K, V> implements Iterable<[K, V]> {
         x.red = false;
         root = x;
       } else {
-        for (let p: JNode<K, V> = root; ; ) {
+        for (let p: JNode<K, V> = root; ;) {
           const dir =
             p.hash > x.hash
               ? -1
@@ -386,7 +390,7 @@ export class JavaHashMap<K, V> implements Iterable<[K, V]> {
     const i = (tab.length - 1) & hash;
     let root = tab[i] as JNode<K, V>;
     while (root.parent !== null) root = root.parent;
-    for (let p: JNode<K, V> = root; ; ) {
+    for (let p: JNode<K, V> = root; ;) {
       const dir = this.direction(hash, key, p);
       const child: JNode<K, V> | null = dir <= 0 ? p.left : p.right;
       if (child === null) {
@@ -414,7 +418,7 @@ export class JavaHashMap<K, V> implements Iterable<[K, V]> {
     let hiTail: JNode<K, V> | null = null;
     let lc = 0;
     let hc = 0;
-    for (let e: JNode<K, V> | null = head; e !== null; ) {
+    for (let e: JNode<K, V> | null = head; e !== null;) {
       const next: JNode<K, V> | null = e.next;
       e.next = null;
       if ((e.hash & bit) === 0) {

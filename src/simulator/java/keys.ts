@@ -2,7 +2,13 @@
  * How a Java key class behaves inside a `java.util.HashMap`: its `hashCode()`, its natural order
  * when it is `Comparable` (used by tree bins), and a JS value with the same equality as `equals()`.
  */
-import { compareInts, compareJavaStrings, integerHashCode, stringHashCode, topicPartitionHashCode } from './hash';
+import {
+  compareInts,
+  compareJavaStrings,
+  integerHashCode,
+  stringHashCode,
+  topicPartitionHashCode,
+} from './hash';
 import { compareUuidStrings, uuidHashCode } from './uuid';
 
 export interface JavaKeyType<K> {

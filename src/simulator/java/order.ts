@@ -26,7 +26,10 @@ export function javaHashOrder<K>(
     const h = type.hashCode(keys[i]);
     hashes[i] = h ^ (h >>> 16);
   }
-  const perm = javaHashPermutation(hashes, initialCapacity === 'copy' ? hashSetCopyCapacity(n) : initialCapacity);
+  const perm = javaHashPermutation(
+    hashes,
+    initialCapacity === 'copy' ? hashSetCopyCapacity(n) : initialCapacity,
+  );
   if (perm === null) {
     const set =
       initialCapacity === 'copy'

@@ -54,7 +54,7 @@ export class Uuid {
 
   static fromBytes(b: Uint8Array): Uuid {
     if (b.length !== 16) throw new RangeError(`a Uuid has 16 bytes, got ${b.length}`);
-    const w = (i: number): number => ((b[i] << 24) | (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3]) | 0;
+    const w = (i: number): number => (b[i] << 24) | (b[i + 1] << 16) | (b[i + 2] << 8) | b[i + 3] | 0;
     return new Uuid(w(0), w(4), w(8), w(12));
   }
 
@@ -116,7 +116,8 @@ export class Uuid {
     let i = 0;
     for (; i + 3 <= 15; i += 3) {
       const v = (b[i] << 16) | (b[i + 1] << 8) | b[i + 2];
-      s += ALPHABET[(v >>> 18) & 63] + ALPHABET[(v >>> 12) & 63] + ALPHABET[(v >>> 6) & 63] + ALPHABET[v & 63];
+      s +=
+        ALPHABET[(v >>> 18) & 63] + ALPHABET[(v >>> 12) & 63] + ALPHABET[(v >>> 6) & 63] + ALPHABET[v & 63];
     }
     // One byte left (16 = 5·3 + 1): two characters, no padding.
     s += ALPHABET[b[15] >>> 2] + ALPHABET[(b[15] & 3) << 4];

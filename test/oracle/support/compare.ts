@@ -58,9 +58,13 @@ export function diffAssignments(
       continue;
     }
     if (sortedForm(e) !== sortedForm(a)) {
-      diffs.push(`member ${id}: Kafka ${JSON.stringify(e)}\n${' '.repeat(id.length + 10)}ours  ${JSON.stringify(a)}`);
+      diffs.push(
+        `member ${id}: Kafka ${JSON.stringify(e)}\n${' '.repeat(id.length + 10)}ours  ${JSON.stringify(a)}`,
+      );
     } else if (checkOrder && JSON.stringify(e) !== JSON.stringify(a)) {
-      diffs.push(`member ${id} (same partitions, different Java order): Kafka ${JSON.stringify(e)} ours ${JSON.stringify(a)}`);
+      diffs.push(
+        `member ${id} (same partitions, different Java order): Kafka ${JSON.stringify(e)} ours ${JSON.stringify(a)}`,
+      );
     }
   }
   return diffs;

@@ -110,27 +110,32 @@ export function orderedPairs(a: ReadonlyMap<TopicId, ReadonlySet<number>>): [Top
  * One random case for `assignor`. `previous` computes a prior target with our own exact assignor,
  * which the case then perturbs (the oracle checks only the final step).
  */
-export function randomServerCase(
-  seed: number,
-  assignor: string,
-  previous: ServerAssignor,
-): ServerCase {
+export function randomServerCase(seed: number, assignor: string, previous: ServerAssignor): ServerCase {
   const rng = new Random(seed * 7919 + 17);
   const big = rng.int(10) === 0;
   const topicCount = big ? rng.between(5, 30) : rng.between(1, 6);
   const topics: ServerCaseTopic[] = [];
   for (let i = 0; i < topicCount; i++) {
-    topics.push({ id: Uuid.random(rng).toString(), partitions: big ? rng.between(0, 80) : rng.between(0, 14) });
+    topics.push({
+      id: Uuid.random(rng).toString(),
+      partitions: big ? rng.between(0, 80) : rng.between(0, 14),
+    });
   }
   const memberCount = big ? rng.between(5, 60) : rng.between(1, 9);
   const style = rng.int(3);
   const staticShare = rng.int(3) === 0 ? rng.next() : 0;
   const homogeneous = rng.next() < 0.5;
-  const common = shuffle(rng, topics.map((t) => t.id)).slice(0, rng.between(1, topicCount));
+  const common = shuffle(
+    rng,
+    topics.map((t) => t.id),
+  ).slice(0, rng.between(1, topicCount));
   const makeSubscription = (): TopicId[] =>
     homogeneous
       ? shuffle(rng, common.slice())
-      : shuffle(rng, topics.map((t) => t.id)).slice(0, rng.int(8) === 0 ? 0 : rng.between(1, topicCount));
+      : shuffle(
+          rng,
+          topics.map((t) => t.id),
+        ).slice(0, rng.int(8) === 0 ? 0 : rng.between(1, topicCount));
   let members: ServerCaseMember[] = [];
   for (let i = 0; i < memberCount; i++) {
     members.push({
@@ -147,7 +152,10 @@ export function randomServerCase(
   if (mode === 1 || mode === 2 || mode === 3) {
     // A previous run: fewer partitions / a different member set, then the change.
     const before = members.map((m) => ({ ...m }));
-    const priorTopics = topics.map((t) => ({ ...t, partitions: mode === 2 ? rng.int(t.partitions + 1) : t.partitions }));
+    const priorTopics = topics.map((t) => ({
+      ...t,
+      partitions: mode === 2 ? rng.int(t.partitions + 1) : t.partitions,
+    }));
     let priorMembers = before;
     if (mode === 3 && before.length > 1) priorMembers = before.filter(() => rng.int(3) !== 0);
     const prior: ServerCase = {
@@ -189,7 +197,7 @@ export function randomServerCase(
         if (rng.int(3) === 0 || members.length === 0) continue;
         const m = members[rng.int(members.length)];
         let a = owned.get(m.id);
-        if (a === undefined) owned.set(m.id, (a = new Map()));
+        if (a === undefined) owned.set(m.id, (a = new Map<TopicId, number[]>()));
         let ps = a.get(t.id);
         if (ps === undefined) a.set(t.id, (ps = []));
         ps.push(p);
@@ -197,7 +205,10 @@ export function randomServerCase(
     }
     members = members.map((m) => ({
       ...m,
-      assignment: shuffle(rng, [...(owned.get(m.id) ?? new Map<TopicId, number[]>())].map(([t, ps]) => [t, shuffle(rng, ps)])),
+      assignment: shuffle(
+        rng,
+        [...(owned.get(m.id) ?? new Map<TopicId, number[]>())].map(([t, ps]) => [t, shuffle(rng, ps)]),
+      ),
     }));
     notes.push('random previous target');
   } else if (mode === 5) {
@@ -206,7 +217,10 @@ export function randomServerCase(
   }
   // Now and then a subscription to a topic the metadata does not know (Kafka throws).
   if (rng.int(60) === 0 && members.length > 0) {
-    members[0] = { ...members[0], subscribedTopicIds: [...members[0].subscribedTopicIds, Uuid.random(rng).toString()] };
+    members[0] = {
+      ...members[0],
+      subscribedTopicIds: [...members[0].subscribedTopicIds, Uuid.random(rng).toString()],
+    };
     notes.push('unknown topic');
   }
   return {

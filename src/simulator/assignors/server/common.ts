@@ -32,7 +32,9 @@ export function assignmentPartitionOrder(parts: ReadonlySet<number>, ordering: O
 }
 
 /** A canonical output assignment: topics sorted, partitions ascending. */
-export function canonicalAssignment(entries: Iterable<readonly [TopicId, Iterable<number>]>): MemberAssignment {
+export function canonicalAssignment(
+  entries: Iterable<readonly [TopicId, Iterable<number>]>,
+): MemberAssignment {
   const sorted = [...entries]
     .map(([t, ps]) => [t, [...ps].sort((x, y) => x - y)] as const)
     .filter(([, ps]) => ps.length > 0)

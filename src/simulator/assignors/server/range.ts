@@ -66,7 +66,7 @@ export function assignRange(
     if (start < end) ranges.push([t.id, start, end]);
   };
   const output = (ranges: [TopicId, number, number][], capacity: number): MemberAssignment => {
-    let ordered = ranges;
+    let ordered: [TopicId, number, number][];
     if (ordering === 'exact') {
       const byTopic = new Map(ranges.map((r) => [r[0], r]));
       ordered = javaHashOrder(

@@ -16,7 +16,13 @@ import {
   type SubscribedTopicDescriber,
   type TopicId,
 } from '../api';
-import { editableCopy, memberIdOrder, unchangedOutput, type AssignmentEditor, type ReadonlyAssignment } from './common';
+import {
+  editableCopy,
+  memberIdOrder,
+  unchangedOutput,
+  type AssignmentEditor,
+  type ReadonlyAssignment,
+} from './common';
 
 const MAX_ITERATION_COUNT = 16;
 const EMPTY: ReadonlyAssignment = new Map();
@@ -208,7 +214,8 @@ class Balancer {
   initialize(members: readonly number[]): number {
     const sizes = this.sizes;
     this.len = members.length;
-    if (this.sorted.length < this.len) this.sorted = new Int32Array(Math.max(this.len, this.sorted.length * 2));
+    if (this.sorted.length < this.len)
+      this.sorted = new Int32Array(Math.max(this.len, this.sorted.length * 2));
     const view = this.sorted.subarray(0, this.len);
     view.set(members);
     view.sort((a, b) => sizes[a] - sizes[b] || a - b);

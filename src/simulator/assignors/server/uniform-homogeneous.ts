@@ -41,7 +41,9 @@ export function assignUniformHomogeneous(
   if (memberIds.length === 0) return result;
   const firstSubscription = [...(spec.members.get(memberIds[0])?.subscribedTopicIds ?? [])];
   const topicOrder =
-    ordering === 'exact' ? javaHashOrder(JAVA_UUID, firstSubscription, 'copy') : firstSubscription.sort(compareStrings);
+    ordering === 'exact'
+      ? javaHashOrder(JAVA_UUID, firstSubscription, 'copy')
+      : firstSubscription.sort(compareStrings);
   if (topicOrder.length === 0) return result;
   const subscribed = new Set(topicOrder);
 

@@ -23,7 +23,12 @@ export class UniformAssignor implements ServerAssignor {
   ): GroupAssignment {
     if (spec.members.size === 0) return new Map();
     return spec.subscriptionType === 'HOMOGENEOUS'
-      ? assignUniformHomogeneous(spec, topics, options.ordering, options.kafkaVersion ?? DEFAULT_KAFKA_VERSION)
+      ? assignUniformHomogeneous(
+          spec,
+          topics,
+          options.ordering,
+          options.kafkaVersion ?? DEFAULT_KAFKA_VERSION,
+        )
       : assignUniformHeterogeneous(spec, topics, options.ordering);
   }
 }
