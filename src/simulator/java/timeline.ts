@@ -3,7 +3,8 @@
  * holds `ConsumerGroup.members`: an open table whose slot is the top log2(capacity) bits of
  * `hashCode · -7046029254386353131` (Fibonacci hashing on 64 bits), with colliding entries kept
  * in an array per slot in insertion order. It starts at capacity 2 and doubles *before* an
- * insertion that would take the load above 0.75.
+ * insertion that would take the load above 0.75. Its iterator walks the slots in order but
+ * takes each slot's entries from the end of the array (CurrentIterator pops a list).
  */
 import type { JavaKeyType } from './keys';
 
@@ -32,11 +33,20 @@ export function fibonacciSlot(h: number, bits: number): number {
 }
 
 export class TimelineHashOrder<K> {
-  private slots: (K[] | null)[] = [null, null];
+  private slots: (K[] | null)[];
   private count = 0;
   private readonly ids = new Set<string | number>();
 
-  constructor(private readonly type: JavaKeyType<K>) {}
+  /** `new TimelineHashMap<>(registry, expectedSize)`: capacity max(2, 2^⌈log2 ⌈expected / 0.75⌉⌉). */
+  constructor(
+    private readonly type: JavaKeyType<K>,
+    expectedSize = 0,
+  ) {
+    const min = Math.ceil(Math.fround(expectedSize / 0.75));
+    let cap = 2;
+    while (cap < min && cap < 1 << 30) cap *= 2;
+    this.slots = new Array<K[] | null>(cap).fill(null);
+  }
 
   get size(): number {
     return this.count;
@@ -50,13 +60,13 @@ export class TimelineHashOrder<K> {
     return fibonacciSlot(this.type.hashCode(k), 31 - Math.clz32(cap));
   }
 
-  /** `put` of a new key (a replaced key keeps its place). */
+  /** `put`: a replaced key keeps its place, but the table may still grow (the check comes first). */
   add(k: K): void {
     const id = this.type.id(k);
-    if (this.ids.has(id)) return;
     if ((this.count + 1) * 0.75 > this.slots.length && this.slots.length < 1 << 30) {
       this.rehash(this.slots.length * 2);
     }
+    if (this.ids.has(id)) return;
     const s = this.slotOf(k, this.slots.length);
     const cur = this.slots[s];
     if (cur === null) this.slots[s] = [k];
@@ -91,10 +101,13 @@ export class TimelineHashOrder<K> {
     }
   }
 
-  /** Keys in iteration order. */
+  /** Keys in iteration order: slot by slot, and within a slot from the last added to the first. */
   keys(): K[] {
     const out: K[] = [];
-    for (const slot of this.slots) if (slot !== null) out.push(...slot);
+    for (const slot of this.slots) {
+      if (slot === null) continue;
+      for (let i = slot.length - 1; i >= 0; i--) out.push(slot[i]);
+    }
     return out;
   }
 }
