@@ -40,11 +40,25 @@ function have(cmd, args) {
   return r.status === 0;
 }
 
+/**
+ * The oracle's Java classpath: Kafka 4.3.1, or with `kafka: '4.0'` Kafka 4.0.0's group
+ * coordinator (and its API) in place of 4.3.1's, the rest unchanged.
+ */
+function classpathFor(kafka) {
+  const lib = join(TARGET, 'lib');
+  if (kafka !== '4.0') return `${join(TARGET, 'classes')}:${join(lib, '*')}`;
+  const jars = readdirSync(lib)
+    .filter((f) => f.endsWith('.jar') && !/^kafka-group-coordinator(-api)?-4\.3\.1\.jar$/.test(f))
+    .map((f) => join(lib, f));
+  const old = readdirSync(join(TARGET, 'lib-4.0')).map((f) => join(TARGET, 'lib-4.0', f));
+  return [join(TARGET, 'classes'), ...old, ...jars].join(':');
+}
+
 /** Builds the oracle if its sources changed since the last build; returns the Java classpath. */
-function ensureBuilt(log = () => {}) {
-  const classpath = `${join(TARGET, 'classes')}:${join(TARGET, 'lib', '*')}`;
+function ensureBuilt(log = () => {}, kafka = '4.3') {
+  const classpath = classpathFor(kafka);
   const hash = sourceHash();
-  if (existsSync(STAMP) && readFileSync(STAMP, 'utf8').trim() === hash && existsSync(join(TARGET, 'lib'))) {
+  if (existsSync(STAMP) && readFileSync(STAMP, 'utf8').trim() === hash && existsSync(join(TARGET, 'lib')) && existsSync(join(TARGET, 'lib-4.0'))) {
     return classpath;
   }
   if (!have('java', ['-version'])) {
@@ -74,13 +88,13 @@ function ensureBuilt(log = () => {}) {
     );
   }
   writeFileSync(STAMP, `${hash}\n`);
-  return classpath;
+  return classpathFor(kafka);
 }
 
 /** One JVM running kgd.oracle.Main; `run(cases)` resolves with one result per case, in order. */
 class Oracle {
   constructor(options = {}) {
-    const classpath = ensureBuilt(options.log);
+    const classpath = ensureBuilt(options.log, options.kafka);
     const java = options.java || 'java';
     const jvmArgs = options.jvmArgs || ['-Xss16m', '-XX:+UseParallelGC'];
     this.proc = spawn(java, [...jvmArgs, '-cp', classpath, 'kgd.oracle.Main'], {

@@ -120,3 +120,36 @@ for (const name of ['uniform', 'range']) {
     });
   });
 }
+
+describe('server assignor "uniform" with kafkaVersion "4.0" vs Kafka 4.0.0', function () {
+  this.timeout(120_000);
+  const assignor = new UniformAssignor();
+  const count = Math.max(200, Math.floor(CASES / 2));
+
+  it(`exact mode matches Kafka 4.0.0's UniformAssignor on ${count} random groups`, async () => {
+    const cases: ServerCase[] = [];
+    for (let seed = 1; seed <= count; seed++)
+      cases.push(randomServerCase(seed + 500_000, 'uniform', assignor));
+    const results = await oracle('4.0').run(cases);
+    const failures: string[] = [];
+    for (let i = 0; i < cases.length; i++) {
+      const c = cases[i];
+      const r = results[i];
+      const { spec, describer } = toGroupSpec(c);
+      let ours: GroupAssignment | undefined;
+      try {
+        ours = assignor.assign(spec, describer, { ordering: 'exact', kafkaVersion: '4.0' });
+      } catch (err) {
+        if (r.error === undefined) failures.push(`case ${c.id}: ours failed (${String(err)}), Kafka did not`);
+        continue;
+      }
+      if (r.error !== undefined) {
+        failures.push(`case ${c.id}: Kafka failed (${r.error}), ours did not`);
+        continue;
+      }
+      const diffs = diffAssignments(oracleAssignment(r.assignment), oursInJavaOrder(spec, ours), true);
+      if (diffs.length > 0) failures.push(`case ${c.id} (${c.note}):\n  ${diffs.slice(0, 3).join('\n  ')}`);
+    }
+    assert.deepEqual(failures.slice(0, 5), [], `${failures.length} cases differ from Kafka 4.0.0`);
+  });
+});

@@ -21,7 +21,7 @@ export interface OracleProcess {
 
 interface OracleModule {
   ensureBuilt(log?: (message: string) => void): string;
-  Oracle: new (options?: { log?: (message: string) => void }) => OracleProcess;
+  Oracle: new (options?: { log?: (message: string) => void; kafka?: string }) => OracleProcess;
 }
 
 function load(): OracleModule {
@@ -33,15 +33,22 @@ export function ensureOracleBuilt(log?: (message: string) => void): void {
   load().ensureBuilt(log);
 }
 
-let shared: OracleProcess | undefined;
+const shared = new Map<string, OracleProcess>();
 
-/** The suite's one JVM (started on first use, stopped by the root hook). */
-export function oracle(): OracleProcess {
-  shared ??= new (load().Oracle)();
-  return shared;
+/**
+ * The suite's JVM running Kafka 4.3.1 (or, with '4.0', Kafka 4.0.0's group coordinator), started
+ * on first use and stopped by the root hook.
+ */
+export function oracle(kafka: '4.3' | '4.0' = '4.3'): OracleProcess {
+  let p = shared.get(kafka);
+  if (p === undefined) {
+    p = new (load().Oracle)({ kafka });
+    shared.set(kafka, p);
+  }
+  return p;
 }
 
 export function closeOracle(): void {
-  shared?.close();
-  shared = undefined;
+  for (const p of shared.values()) p.close();
+  shared.clear();
 }
