@@ -58,7 +58,12 @@ function classpathFor(kafka) {
 function ensureBuilt(log = () => {}, kafka = '4.3') {
   const classpath = classpathFor(kafka);
   const hash = sourceHash();
-  if (existsSync(STAMP) && readFileSync(STAMP, 'utf8').trim() === hash && existsSync(join(TARGET, 'lib')) && existsSync(join(TARGET, 'lib-4.0'))) {
+  if (
+    existsSync(STAMP) &&
+    readFileSync(STAMP, 'utf8').trim() === hash &&
+    existsSync(join(TARGET, 'lib')) &&
+    existsSync(join(TARGET, 'lib-4.0'))
+  ) {
     return classpath;
   }
   if (!have('java', ['-version'])) {
