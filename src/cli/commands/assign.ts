@@ -287,6 +287,14 @@ function runClient(spec: AssignSpec, o: Options, warnings: string[]): Record<str
   return { ...extra, members: out };
 }
 
+/** Indented JSON with lists of partition numbers kept on one line. */
+function readableJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(
+    /\[\n\s*(-?\d+(?:,\n\s*-?\d+)*)\n\s*\]/g,
+    (_m, inner: string) => `[${inner.split(/,\s*/).join(', ')}]`,
+  );
+}
+
 async function readInput(o: Options, io: CliIo): Promise<[string, string]> {
   if (o.file === null) return [await io.readStdin(), 'stdin'];
   try {
@@ -322,7 +330,7 @@ export const assignCommand: CliCommand = {
       ...body,
       warnings,
     };
-    io.stdout(`${JSON.stringify(output, null, o.compact ? undefined : 2)}\n`);
+    io.stdout(`${o.compact ? JSON.stringify(output) : readableJson(output)}\n`);
     return 0;
   },
 };
