@@ -25,7 +25,9 @@ import type {
   ScenarioStep,
   ScenarioTopic,
 } from '../scenario/schema';
-import { Broker, type ClassicProtocolCoordinator, type ConsumerProtocolCoordinator } from './broker';
+import type { ClassicGroupCoordinator } from '../classic/coordinator';
+import type { ConsumerGroupCoordinator } from '../consumer/coordinator';
+import { Broker } from './broker';
 import { LogModel } from './logs';
 import { MetadataImage } from './metadata';
 import { GroupMetrics, type GroupRunMetrics } from './metrics';
@@ -35,8 +37,8 @@ import type { GroupCoordinatorApi, KafkaVersion, SimWorld } from './world';
 
 /** The implementations the engine assembles; `defaultParts()` (parts.ts) wires the real ones. */
 export interface SimulationParts {
-  createConsumerCoordinator(world: SimWorld): ConsumerProtocolCoordinator;
-  createClassicCoordinator(world: SimWorld): ClassicProtocolCoordinator;
+  createConsumerCoordinator(world: SimWorld): ConsumerGroupCoordinator;
+  createClassicCoordinator(world: SimWorld): ClassicGroupCoordinator;
   createConsumer(
     world: SimWorld,
     name: string,
@@ -137,6 +139,7 @@ export class Simulation {
       parts.createClassicCoordinator(this.world),
       offsets,
       () => this.scheduler.now(),
+      (name) => metadata.topicInfo(name),
     );
     this.broker = broker;
     this.parts = parts;
