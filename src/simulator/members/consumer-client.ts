@@ -183,6 +183,9 @@ export class ConsumerProtocolClient implements SimulatedConsumer {
 
   // --- plumbing ---------------------------------------------------------------------------------
   private wakeTimer: TimerHandle | null = null;
+  /** Requests waiting for a reply, and the one timer that times them out. */
+  private readonly outstanding = new Set<{ readonly deadlineMs: number; readonly onTimeout: () => void }>();
+  private requestTimer: TimerHandle | null = null;
   private kickPending = false;
   private pollCheckTimer: TimerHandle | null = null;
   private pollHookQueued = false;
@@ -351,18 +354,36 @@ export class ConsumerProtocolClient implements SimulatedConsumer {
     onResponse: (response: R) => void,
     onTimeout: () => void,
   ): void {
-    let settled = false;
-    const timeout = this.world.timers.schedule(this.config.requestTimeoutMs, () => {
-      if (settled || !this.isAlive) return;
-      settled = true;
-      onTimeout();
-    });
+    const request = { deadlineMs: this.world.timers.now() + this.config.requestTimeoutMs, onTimeout };
+    this.outstanding.add(request);
+    this.armRequestTimeouts();
     this.world.network.request<R>(this.name, handle, (response) => {
-      if (settled || !this.isAlive) return;
-      settled = true;
-      this.world.timers.cancel(timeout);
+      if (!this.outstanding.delete(request) || !this.isAlive) return;
       this.inOutage = false;
       onResponse(response);
+    });
+  }
+
+  /**
+   * One timer per client watches the requests in flight (replies normally come within
+   * milliseconds, so a timer per request would mostly be cancelled): it fires at the earliest
+   * deadline, times out what is due, and re-arms for the rest.
+   */
+  private armRequestTimeouts(): void {
+    if (this.requestTimer !== null && this.requestTimer.active) return;
+    let earliest = Infinity;
+    for (const r of this.outstanding) earliest = Math.min(earliest, r.deadlineMs);
+    if (!Number.isFinite(earliest)) return;
+    this.requestTimer = this.world.timers.schedule(Math.max(0, earliest - this.world.timers.now()), () => {
+      this.requestTimer = null;
+      if (!this.isAlive) return;
+      const now = this.world.timers.now();
+      for (const r of [...this.outstanding]) {
+        if (r.deadlineMs > now) continue;
+        this.outstanding.delete(r);
+        r.onTimeout();
+      }
+      this.armRequestTimeouts();
     });
   }
 
@@ -572,7 +593,8 @@ export class ConsumerProtocolClient implements SimulatedConsumer {
 
   private handleFatalFailure(error: ErrorName, message: string | null): void {
     this.fatal = message === null || message === '' ? error : `${error}: ${message}`;
-    this.reportError('ConsumerGroupHeartbeat', error);
+    // FENCED_INSTANCE_ID is a fencing error: the coordinator reports it (member-fenced).
+    if (error !== 'FENCED_INSTANCE_ID') this.reportError('ConsumerGroupHeartbeat', error);
     this.transitionToFatal();
   }
 
@@ -1304,12 +1326,14 @@ export class ConsumerProtocolClient implements SimulatedConsumer {
     this.app.stop();
     this.unwatch?.();
     this.unwatch = null;
-    for (const t of [this.wakeTimer, this.pollCheckTimer, this.autoCommitTimer]) {
+    this.outstanding.clear();
+    for (const t of [this.wakeTimer, this.pollCheckTimer, this.autoCommitTimer, this.requestTimer]) {
       if (t !== null) this.world.timers.cancel(t);
     }
     this.wakeTimer = null;
     this.pollCheckTimer = null;
     this.autoCommitTimer = null;
+    this.requestTimer = null;
     this.pendingCommits = [];
   }
 
@@ -1421,6 +1445,7 @@ function partitionsEqual(
 }
 
 function localEquals(a: LocalAssignment, b: LocalAssignment): boolean {
+  if (a === b) return true;
   return a.localEpoch === b.localEpoch && partitionsEqual(a.partitions, b.partitions);
 }
 
