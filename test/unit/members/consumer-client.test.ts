@@ -238,6 +238,36 @@ describe('ConsumerProtocolClient (KIP-848 consumer, Kafka 4.3.1)', () => {
   });
 
   describe('fencing', () => {
+    it('a member fenced while its pre-revocation commit is retried rejoins, and the stale reconciliation gives way to the new one', () => {
+      const h = harness();
+      const c = joined(h, { orders: [0, 1, 2, 3] });
+      h.coordinator.commitAnswer = () =>
+        h.scheduler.now() < 12_000 ? 'COORDINATOR_LOAD_IN_PROGRESS' : 'NONE';
+      h.coordinator.nextAssignment = { orders: [0, 1] };
+      h.runTo(10_000);
+      // The reconciliation started at 5200 and is still committing.
+      assert.equal(c.state(), 'RECONCILING');
+      assert.equal(c.details().condition, 'committing offsets before revoking');
+      h.coordinator.queued.push((req) => h.coordinator.error(req, 'FENCED_MEMBER_EPOCH'));
+      h.runTo(11_000);
+      // Fenced at 10102, lost in the poll at 10200, rejoined: a new reconciliation waits for the old one.
+      assert.equal(c.state(), 'RECONCILING');
+      assert.equal(c.memberEpoch(), 1);
+      assert.deepEqual(c.owned(), {});
+      h.runTo(14_000);
+      // The stale reconciliation ended with the commit and did not revoke anything.
+      assert.deepEqual(h.eventsOf('partitions-revoked'), []);
+      assert.equal(c.state(), 'STABLE');
+      assert.deepEqual(c.owned(), { orders: [0, 1] });
+      const acks = h.coordinator.heartbeats.filter(
+        (b) => b.atMs > 11_000 && b.request.topicPartitions !== null,
+      );
+      assert.deepEqual(
+        acks.map((b) => b.request.topicPartitions),
+        [[{ topicId: 'topic-id-1', partitions: [0, 1] }]],
+      );
+    });
+
     it('FENCED_MEMBER_EPOCH: partitions lost at once, onPartitionsLost on the app thread, then rejoin with epoch 0 and the same id', () => {
       const h = harness();
       const c = joined(h, { orders: [0, 1] }, {}, { onLostMs: 3_000 });
@@ -521,6 +551,20 @@ describe('ConsumerProtocolClient (KIP-848 consumer, Kafka 4.3.1)', () => {
       assert.deepEqual(h.eventsOf('partitions-revoked').length, 1);
     });
 
+    it('close() after a fatal error stops the client without a leave heartbeat', () => {
+      const h = harness();
+      const c = joined(h, { orders: [0] });
+      h.coordinator.queued.push((req) => h.coordinator.error(req, 'GROUP_ID_NOT_FOUND'));
+      h.runTo(6_000);
+      assert.equal(c.state(), 'FATAL');
+      assert.deepEqual(c.owned(), {});
+      const sent = h.coordinator.heartbeats.length;
+      c.close();
+      h.runTo(8_000);
+      assert.equal(c.alive, false);
+      assert.equal(h.coordinator.heartbeats.length, sent);
+    });
+
     it('crash(): everything stops at once; no leave, no commit, no event', () => {
       const h = harness();
       const c = joined(h, { orders: [0, 1] });
@@ -629,6 +673,35 @@ describe('ConsumerProtocolClient (KIP-848 consumer, Kafka 4.3.1)', () => {
       assert.equal(next.request.memberEpoch, 1);
       h.runTo(10_200);
       assert.equal(h.coordinator.heartbeats[3].request.subscribedTopicNames, null);
+    });
+
+    it('switching from a regex to topic names goes through unsubscribe() and a rejoin, as the Java client requires', () => {
+      const h = harness(1, { 'orders-eu': 1, payments: 1 });
+      h.coordinator.nextAssignment = { 'orders-eu': [0] };
+      const c = h.client({ subscription: { pattern: 'orders-.*' } });
+      c.start();
+      h.runTo(1_000);
+      h.coordinator.nextAssignment = { payments: [0] };
+      c.subscribe(['payments']);
+      h.runTo(3_000);
+      const sent = h.coordinator.heartbeats.map((b) => [
+        b.request.memberEpoch,
+        b.request.subscribedTopicNames,
+        b.request.subscribedTopicRegex,
+      ]);
+      assert.deepEqual(sent, [
+        [0, [], 'orders-.*'],
+        [1, null, null],
+        // Leave (unsubscribe; the removed regex goes as ""), then join with the topic names.
+        [-1, null, ''],
+        [0, ['payments'], null],
+        [1, null, null],
+      ]);
+      assert.deepEqual(
+        h.events.map((e) => e.type),
+        ['partitions-assigned', 'partitions-revoked', 'partitions-assigned'],
+      );
+      assert.deepEqual(c.owned(), { payments: [0] });
     });
 
     it('subscribe([]) unsubscribes: onPartitionsRevoked, then a leave heartbeat with epoch -1', () => {
