@@ -159,9 +159,11 @@ export class ConsumerProtocolClient implements SimulatedConsumer {
   private staleReleased = true;
   private rejoinWhenStaleReleased = false;
   private subscription: Subscription | null;
-  /** A subscription applied once an unsubscribe() completes (pattern → topic names switch). */
-  private subscriptionAfterLeave: Subscription | null = null;
   private fatal: string | null = null;
+  /** consumer.subscribe() calls the application made, waiting for its thread (in order). */
+  private readonly appCalls: (() => void)[] = [];
+  /** The application thread is inside unsubscribe(), waiting for the leave to complete. */
+  private appCallBlocked = false;
 
   // --- heartbeats (ConsumerHeartbeatRequestManager) ---------------------------------------------
   private readonly hb: HeartbeatRequestState;
@@ -204,7 +206,9 @@ export class ConsumerProtocolClient implements SimulatedConsumer {
     behaviour: MemberBehaviour,
   ) {
     this.config = config;
-    this.subscription = config.subscription;
+    // subscribe(empty list) is unsubscribe(): such a consumer never joins.
+    const sub = config.subscription;
+    this.subscription = 'topics' in sub && sub.topics.length === 0 ? null : sub;
     this.random = world.random.fork();
     this.memberIdValue = randomKafkaUuid(this.random);
     this.app = new AppThread(world, config, behaviour);
@@ -276,19 +280,39 @@ export class ConsumerProtocolClient implements SimulatedConsumer {
     this.app.runInPoll(null, 0, () => this.beginClose());
   }
 
+  /**
+   * The application calls consumer.subscribe(topics) from its own thread, between two poll()
+   * calls; successive calls apply in order.
+   */
   subscribe(topics: readonly string[]): void {
+    if (!this.isAlive || this.closing) return;
+    const list = [...topics];
+    this.appCalls.push(() => this.applySubscribe(list));
+    if (this.appCalls.length === 1 && !this.appCallBlocked) {
+      this.app.runInPoll(null, 0, () => this.drainAppCalls());
+    }
+  }
+
+  /** Runs the application's pending consumer calls in order; unsubscribe() blocks the ones after it. */
+  private drainAppCalls(): void {
+    while (!this.appCallBlocked && this.isAlive && !this.closing) {
+      const call = this.appCalls.shift();
+      if (call === undefined) return;
+      call();
+    }
+  }
+
+  private applySubscribe(topics: readonly string[]): void {
     if (!this.isAlive || this.closing) return;
     if (topics.length === 0) {
       // subscribe(empty) is unsubscribe().
-      this.subscriptionAfterLeave = null;
-      this.app.runInPoll(null, 0, () => this.unsubscribe());
+      this.unsubscribe(null);
       return;
     }
-    const next: Subscription = { topics: [...topics] };
+    const next: Subscription = { topics };
     if (this.subscription !== null && 'pattern' in this.subscription) {
       // Java refuses to switch a regex subscription to topic names without unsubscribe() first.
-      this.subscriptionAfterLeave = next;
-      this.app.runInPoll(null, 0, () => this.unsubscribe());
+      this.unsubscribe(next);
       return;
     }
     this.subscription = next;
@@ -968,15 +992,20 @@ export class ConsumerProtocolClient implements SimulatedConsumer {
     if (this.memberState === 'UNSUBSCRIBED') this.requestPollHook();
   }
 
-  /** consumer.unsubscribe(): releases the assignment (callbacks), then leaves the group. */
-  private unsubscribe(): void {
-    const after = this.subscriptionAfterLeave;
-    this.subscriptionAfterLeave = null;
+  /**
+   * consumer.unsubscribe(): releases the assignment (callbacks), then leaves the group; `after`
+   * is subscribed once the leave completes (Java's unsubscribe() returns only then).
+   */
+  private unsubscribe(after: Subscription | null): void {
+    this.appCallBlocked = true;
     this.leaveGroup(true, () => {
-      if (after !== null && this.isAlive && !this.closing) {
+      this.appCallBlocked = false;
+      if (!this.isAlive || this.closing) return;
+      if (after !== null) {
         this.subscription = after;
         this.onSubscriptionUpdated();
       }
+      this.drainAppCalls();
     });
   }
 

@@ -22,7 +22,8 @@ type Step =
       readonly onAssignedMs: number;
       readonly onLostMs: number;
     }
-  | { readonly kind: 'commit-error'; readonly at: number; readonly error: ErrorName };
+  | { readonly kind: 'commit-error'; readonly at: number; readonly error: ErrorName }
+  | { readonly kind: 'subscribe'; readonly at: number; readonly topics: readonly string[] };
 
 const RECOVERABLE: readonly ErrorName[] = [
   'FENCED_MEMBER_EPOCH',
@@ -54,10 +55,16 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     at,
     error: fc.constantFrom<ErrorName>('STALE_MEMBER_EPOCH', 'COORDINATOR_NOT_AVAILABLE', 'UNKNOWN_MEMBER_ID'),
   }),
+  fc.record({
+    kind: fc.constant('subscribe' as const),
+    at,
+    topics: fc.constantFrom<string[]>([], ['orders']),
+  }),
 );
 
 describe('ConsumerProtocolClient properties', () => {
-  it('ownership events always add up to what the application owns, only assigned partitions are ever owned, and a healthy coordinator brings the client to STABLE with its target', () => {
+  it('ownership events always add up to what the application owns, only assigned partitions are ever owned, and a healthy coordinator brings the client to STABLE with its target', function () {
+    this.timeout(60_000);
     fc.assert(
       fc.property(
         fc.array(step, { maxLength: 25 }),
@@ -95,9 +102,14 @@ describe('ConsumerProtocolClient properties', () => {
                   commitError = s.error;
                   h.scheduler.schedule(3_000, () => (commitError = null));
                   break;
+                case 'subscribe':
+                  c.subscribe(s.topics);
+                  break;
               }
             });
           }
+          // The application ends up subscribed to the topic.
+          h.scheduler.schedule(130_000, () => c.subscribe(['orders']));
           c.start();
           let owned: Assignment = EMPTY_ASSIGNMENT;
           let checked = 0;
@@ -141,7 +153,7 @@ describe('ConsumerProtocolClient properties', () => {
           assert.deepEqual(c.owned(), {});
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 1000 },
     );
   });
 });

@@ -111,6 +111,15 @@ describe('ConsumerProtocolClient (KIP-848 consumer, Kafka 4.3.1)', () => {
       assert.deepEqual(c.owned(), { 'orders-eu': [0, 1], 'orders-us': [0, 1] });
     });
 
+    it('does not join with an empty subscription (subscribe of an empty list is unsubscribe)', () => {
+      const h = harness();
+      const c = h.client({ subscription: { topics: [] } });
+      c.start();
+      h.runTo(30_000);
+      assert.equal(c.state(), 'UNSUBSCRIBED');
+      assert.equal(h.coordinator.heartbeats.length, 0);
+    });
+
     it('generates its member id from the seed: same seed, same id; another seed, another id', () => {
       const a = harness(7).client();
       const b = harness(7).client();
@@ -702,6 +711,20 @@ describe('ConsumerProtocolClient (KIP-848 consumer, Kafka 4.3.1)', () => {
         ['partitions-assigned', 'partitions-revoked', 'partitions-assigned'],
       );
       assert.deepEqual(c.owned(), { payments: [0] });
+    });
+
+    it('subscribe([]) then subscribe(topics) apply in order: the member leaves and joins again', () => {
+      const h = harness();
+      const c = joined(h, { orders: [0] });
+      c.subscribe([]);
+      c.subscribe(['orders']);
+      h.runTo(3_000);
+      assert.deepEqual(
+        h.coordinator.heartbeats.map((b) => b.request.memberEpoch),
+        [0, 1, -1, 0, 1],
+      );
+      assert.equal(c.state(), 'STABLE');
+      assert.deepEqual(c.owned(), { orders: [0] });
     });
 
     it('subscribe([]) unsubscribes: onPartitionsRevoked, then a leave heartbeat with epoch -1', () => {
