@@ -59,6 +59,19 @@ describe('AppThread', () => {
     assert.equal((app.lastPollMs() - 600) % 100, 0);
   });
 
+  it('runs zero-time tasks at once inside the poll, in order with the others', () => {
+    const { h, app } = thread(100);
+    app.start();
+    h.runTo(50);
+    const log: string[] = [];
+    app.runInPoll(null, 0, () => log.push(`hook@${h.scheduler.now()}`));
+    app.runInPoll('onPartitionsAssigned', 200, () => log.push(`assigned@${h.scheduler.now()}`));
+    app.runInPoll(null, 0, () => log.push(`after@${h.scheduler.now()}`));
+    h.runTo(1_000);
+    assert.deepEqual(log, ['hook@100', 'assigned@300', 'after@300']);
+    assert.deepEqual(app.pendingTasks(), []);
+  });
+
   it('keeps the batch in progress at the old pace and then polls at the new one', () => {
     const { h, app } = thread(100);
     app.start();
