@@ -1086,7 +1086,7 @@ export class ConsumerProtocolClient implements SimulatedConsumer {
     }
     // resetPollTimer: the poll timer was expired if the member went stale.
     if (this.isPollTimerExpired || this.memberState === 'STALE') this.maybeRejoinStaleMember();
-    this.armPollCheck(now + this.config.maxPollIntervalMs);
+    this.armPollCheck(this.app.lastPollMs() + this.config.maxPollIntervalMs);
     this.kick();
   }
 
@@ -1094,9 +1094,11 @@ export class ConsumerProtocolClient implements SimulatedConsumer {
     return now >= this.app.lastPollMs() + this.config.maxPollIntervalMs;
   }
 
-  /** The background thread wakes when the poll timer may expire. */
+  /** The background thread wakes when the poll timer may expire (an earlier wake is kept). */
   private armPollCheck(atMs: number): void {
     if (!this.isAlive || !Number.isFinite(atMs)) return;
+    if (this.pollCheckTimer !== null && this.pollCheckTimer.active && this.pollCheckTimer.dueMs <= atMs)
+      return;
     if (this.pollCheckTimer !== null) this.world.timers.cancel(this.pollCheckTimer);
     this.pollCheckTimer = this.world.timers.schedule(Math.max(0, atMs - this.world.timers.now()), () => {
       this.pollCheckTimer = null;

@@ -489,6 +489,23 @@ describe('ConsumerProtocolClient (KIP-848 consumer, Kafka 4.3.1)', () => {
       assert.equal(leave.instanceId, 'orders-app-1');
     });
 
+    it('work queued between long callbacks does not postpone the poll timer', () => {
+      const h = harness();
+      const c = joined(h, { orders: [0, 1] }, { maxPollIntervalMs: 30_000 });
+      c.setBehaviour({ onRevokedMs: 20_000, onAssignedMs: 20_000 });
+      h.coordinator.nextAssignment = { orders: [0] };
+      h.runTo(20_000);
+      // The auto-commit due at 10100 waits behind onPartitionsRevoked (5300–25300) and runs
+      // before onPartitionsAssigned (25300–45300), all in the poll() that started at 5300.
+      assert.equal(c.details().condition, 'revoking (onPartitionsRevoked, 15 s)');
+      h.runTo(40_000);
+      assert.deepEqual(
+        h.eventsOf('client-timeout').map((e) => e.timeMs),
+        [35_300],
+      );
+      assert.equal(h.coordinator.commits.filter((x) => x.atMs === 25_301).length, 1);
+    });
+
     it('a callback that runs longer than max.poll.interval.ms also expires the poll timer', () => {
       const h = harness();
       const c = joined(h, { orders: [0, 1] }, { maxPollIntervalMs: 30_000 }, { onRevokedMs: 45_000 });
