@@ -44,7 +44,7 @@ import type { Random } from '../random';
 import { AppThread } from './app-thread';
 import type { ConsumerConfig, MemberBehaviour } from './config';
 import type { SimulatedConsumer } from './consumer';
-import { randomKafkaUuid } from './kafka-uuid';
+import { Uuid } from '../java/uuid';
 import { HeartbeatRequestState, RequestState } from './request-state';
 
 /** The client-side member states (org.apache.kafka.clients.consumer.internals.MemberState). */
@@ -210,7 +210,7 @@ export class ConsumerProtocolClient implements SimulatedConsumer {
     const sub = config.subscription;
     this.subscription = 'topics' in sub && sub.topics.length === 0 ? null : sub;
     this.random = world.random.fork();
-    this.memberIdValue = randomKafkaUuid(this.random);
+    this.memberIdValue = Uuid.random(this.random).toString();
     this.app = new AppThread(world, config, behaviour);
     const now = world.timers.now();
     this.hb = new HeartbeatRequestState(now, config.retryBackoffMs, config.retryBackoffMaxMs, this.random);
