@@ -49,7 +49,10 @@ export class Broker implements GroupCoordinatorApi {
   }
 
   joinGroup(request: JoinGroupRequest, reply: (response: JoinGroupResponse) => void): void {
-    if (this.consumer.hasGroup(request.groupId) && this.consumer.describe(request.groupId)?.state !== 'Empty') {
+    if (
+      this.consumer.hasGroup(request.groupId) &&
+      this.consumer.describe(request.groupId)?.state !== 'Empty'
+    ) {
       reply({
         errorCode: 'INCONSISTENT_GROUP_PROTOCOL',
         generationId: -1,

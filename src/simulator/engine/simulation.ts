@@ -252,7 +252,7 @@ export class Simulation {
     });
     const topicNames = new Set<string>(base?.topics.map((t) => t.name) ?? []);
     for (const t of this.scopeTopics(groupId).keys()) topicNames.add(t);
-    for (const o of this.world.offsets.all(groupId)) topicNames.add(o.topic);
+    for (const t of this.world.offsets.topics(groupId)) topicNames.add(t);
     const topics: TopicInfo[] = [...topicNames]
       .sort()
       .map((n) => this.world.metadata.topicInfo(n))
@@ -548,9 +548,20 @@ export class Simulation {
     return out;
   }
 
+  /**
+   * Recomputes the group's partition scope once per instant, however many members started or
+   * stopped in it (10,000 members starting together would otherwise cost O(n²)).
+   */
   private updateScope(groupId: string): void {
-    this.metricsByGroup.get(groupId)?.setScope(this.now(), this.scopeTopics(groupId));
+    if (this.scopeDirty.has(groupId)) return;
+    this.scopeDirty.add(groupId);
+    this.scheduler.schedule(0, () => {
+      this.scopeDirty.delete(groupId);
+      this.metricsByGroup.get(groupId)?.setScope(this.now(), this.scopeTopics(groupId));
+    });
   }
+
+  private readonly scopeDirty = new Set<string>();
 
   private action(action: string, target: string | null, detail: string | null): void {
     const groupId = target !== null ? (this.slots.get(target)?.spec.groupId ?? null) : null;
