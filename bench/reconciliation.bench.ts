@@ -22,7 +22,6 @@ import type {
 } from '../src/simulator/assignors/api';
 import { VirtualScheduler } from '../src/simulator/clock';
 import { ConsumerGroupCoordinator } from '../src/simulator/consumer/coordinator';
-import { javaHashSetFromCollectionOrder } from '../src/simulator/consumer/java-order';
 import type {
   ConsumerGroupHeartbeatRequest,
   HeartbeatTopicPartitions,
@@ -30,6 +29,8 @@ import type {
 import type { ConsumerGroupRecord } from '../src/simulator/consumer/records';
 import { MetadataImage } from '../src/simulator/engine/metadata';
 import { DEFAULT_BROKER_CONFIG, KAFKA_VERSIONS, type KafkaVersion } from '../src/simulator/engine/world';
+import { JAVA_STRING } from '../src/simulator/java/keys';
+import { javaHashOrder } from '../src/simulator/java/order';
 import { Random } from '../src/simulator/random';
 
 /**
@@ -190,7 +191,7 @@ function run(
   // A Stable group at epoch 10, written as the records a coordinator loads (ConsumerGroupBuilder).
   const setupStart = performance.now();
   const ids = Array.from({ length: members }, (_, i) => `member-${String(i).padStart(5, '0')}`);
-  const subscription = javaHashSetFromCollectionOrder(names);
+  const subscription = javaHashOrder(JAVA_STRING, names, 'copy');
   const topicIds = names.map((n) => metadata.topic(n)?.topicId ?? '');
   const clients: Client[] = [];
   const perMember = new Map<string, Map<TopicId, number[]>>();

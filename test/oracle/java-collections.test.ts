@@ -35,6 +35,7 @@ interface CollectionsCase {
 }
 
 const CASES = Number(process.env.KGD_ORACLE_COLLECTION_CASES ?? 600);
+const COMPUTE_CASES = Math.ceil(CASES / 2);
 
 function keyPool(rng: Random, type: KeyTypeName): Key[] {
   const n = rng.between(5, 120);
@@ -148,6 +149,12 @@ function runOurs(c: CollectionsCase): { order: Key[]; snapshots: Key[][]; copyOr
       case 'cif':
         map.computeIfAbsent(k, () => true);
         break;
+      case 'computePut':
+        map.compute(k, () => true);
+        break;
+      case 'computeRemove':
+        map.compute(k, () => undefined);
+        break;
       case 'remove':
         map.delete(k);
         break;
@@ -169,35 +176,57 @@ function runOurs(c: CollectionsCase): { order: Key[]; snapshots: Key[][]; copyOr
   };
 }
 
+/** Runs the cases on the JVM and on our model: the cases that differ, and how many were compared. */
+async function diffWithJava(
+  cases: readonly CollectionsCase[],
+): Promise<{ failures: string[]; compared: number }> {
+  const results = await oracle().run(cases);
+  let compared = 0;
+  const failures: string[] = [];
+  for (let i = 0; i < cases.length; i++) {
+    const c = cases[i];
+    const r = results[i];
+    assert.equal(r.error, undefined, `case ${c.id}: the oracle failed: ${r.error}`);
+    const ours = runOurs(c);
+    if (ours === null) continue;
+    compared++;
+    const expected = JSON.stringify({ order: r.order, snapshots: r.snapshots, copyOrder: r.copyOrder });
+    const actual = JSON.stringify({
+      order: ours.order,
+      snapshots: ours.snapshots,
+      copyOrder: ours.copyOrder,
+    });
+    if (expected !== actual) {
+      failures.push(
+        `case ${c.id} (${c.keyType}, ${c.ctor}, ${c.ops.length} ops):\n  Java ${JSON.stringify(r.order)}\n  ours ${JSON.stringify(ours.order)}`,
+      );
+    }
+  }
+  return { failures, compared };
+}
+
 describe('Java collections model vs a real JVM (JDK 17)', function () {
   this.timeout(120_000);
 
   it(`HashMap/HashSet iteration order matches on ${CASES} random operation sequences`, async () => {
     const cases = Array.from({ length: CASES }, (_, i) => randomCase(i + 1));
-    const results = await oracle().run(cases);
-    let compared = 0;
-    const failures: string[] = [];
-    for (let i = 0; i < cases.length; i++) {
-      const c = cases[i];
-      const r = results[i];
-      assert.equal(r.error, undefined, `case ${c.id}: the oracle failed: ${r.error}`);
-      const ours = runOurs(c);
-      if (ours === null) continue;
-      compared++;
-      const expected = JSON.stringify({ order: r.order, snapshots: r.snapshots, copyOrder: r.copyOrder });
-      const actual = JSON.stringify({
-        order: ours.order,
-        snapshots: ours.snapshots,
-        copyOrder: ours.copyOrder,
-      });
-      if (expected !== actual) {
-        failures.push(
-          `case ${c.id} (${c.keyType}, ${c.ctor}, ${c.ops.length} ops):\n  Java ${JSON.stringify(r.order)}\n  ours ${JSON.stringify(ours.order)}`,
-        );
-      }
-    }
+    const { failures, compared } = await diffWithJava(cases);
     assert.deepEqual(failures.slice(0, 3), [], `${failures.length} sequences differ`);
     assert.ok(compared > CASES * 0.9, `compared ${compared} of ${CASES}`);
+  });
+
+  it(`HashMap.compute (new keys at the bucket head, removal on null) matches on ${COMPUTE_CASES} random sequences`, async () => {
+    // The same generator with computeIfAbsent → compute(k, v -> TRUE) and iterator removal →
+    // compute(k, v -> null), on other seeds.
+    const cases = Array.from({ length: COMPUTE_CASES }, (_, i) => {
+      const c = randomCase(100_000 + i);
+      const renamed: Record<string, string> = { cif: 'computePut', iterRemove: 'computeRemove' };
+      const ops = c.ops.map((op): Op => (op.length === 2 ? [renamed[op[0]] ?? op[0], op[1]] : op));
+      return { ...c, ops };
+    });
+    const { failures, compared } = await diffWithJava(cases);
+    assert.deepEqual(failures.slice(0, 3), [], `${failures.length} sequences differ`);
+    assert.ok(compared > COMPUTE_CASES * 0.9, `compared ${compared} of ${COMPUTE_CASES}`);
   });
 
   it('the fast order helpers agree with Java for the shapes the assignors build', async () => {

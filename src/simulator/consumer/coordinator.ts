@@ -29,6 +29,8 @@ import {
 import type { TopicMetadata } from '../engine/metadata';
 import type { OffsetCommitRequest, OffsetCommitResponse, SimWorld } from '../engine/world';
 import { CoordinatorError, type ErrorName } from '../errors';
+import { JAVA_STRING } from '../java/keys';
+import { javaHashOrder, javaHashSetCopyOrder } from '../java/order';
 import { type ConsumerProtocolFeatures, consumerProtocolFeatures } from './features';
 import {
   ConsumerGroup,
@@ -38,7 +40,6 @@ import {
   type SubscriptionCount,
   type TopicMetadataEntry,
 } from './group';
-import { javaHashMapCopyCapacity, javaHashOrder, javaHashSetFromCollectionOrder } from './java-order';
 import {
   assignmentsWithEpochsEqual,
   type AssignmentWithEpochs,
@@ -619,7 +620,7 @@ export class ConsumerGroupCoordinator {
     const names =
       r.subscribedTopicNames === null || sameStringSet(member.subscribedTopicNames, r.subscribedTopicNames)
         ? member.subscribedTopicNames
-        : Object.freeze(javaHashSetFromCollectionOrder(r.subscribedTopicNames));
+        : Object.freeze(javaHashSetCopyOrder(JAVA_STRING, r.subscribedTopicNames));
     const next: ConsumerGroupMember = {
       ...member,
       instanceId: r.instanceId ?? member.instanceId,
@@ -981,10 +982,7 @@ export class ConsumerGroupCoordinator {
       const ts = group.assignmentTimestamp;
       if (ts !== 0 && interval !== 0 && this.ctx.timers.now() < ts + interval) return fromLast();
     }
-    const assignorName =
-      group.computePreferredServerAssignor(member, updated, (names, size) =>
-        javaHashOrder(names, javaHashMapCopyCapacity(size)),
-      ) ?? this.defaultAssignorName();
+    const assignorName = group.computePreferredServerAssignor(member, updated) ?? this.defaultAssignorName();
     const assignor = this.ctx.serverAssignor(assignorName);
     if (assignor === undefined) {
       throw new CoordinatorError(
@@ -1366,7 +1364,7 @@ export class ConsumerGroupCoordinator {
     };
     for (const name of m.subscribedTopicNames) add(name);
     if (resolved !== undefined)
-      for (const name of javaHashSetFromCollectionOrder([...resolved.topics].sort())) add(name);
+      for (const name of javaHashOrder(JAVA_STRING, [...resolved.topics].sort(), 'copy')) add(name);
     if (byRegex === undefined) {
       byRegex = new Map();
       this.topicIdCache.set(m.subscribedTopicNames, byRegex);

@@ -6,8 +6,10 @@
  */
 import type { ConsumerGroupState as GroupStateName } from '../../model';
 import type { SubscriptionType, TopicId } from '../assignors/api';
+import { JavaHashMap } from '../java/hashmap';
+import { JAVA_STRING } from '../java/keys';
+import { TimelineHashOrder } from '../java/timeline';
 import type { ConsumerProtocolFeatures } from './features';
-import { TimelineKeyOrder } from './java-order';
 import {
   assignmentFromRecord,
   type AssignmentWithEpochs,
@@ -58,14 +60,14 @@ export class ConsumerGroup {
 
   readonly members = new Map<string, ConsumerGroupMember>();
   /** The members map's iteration order in Kafka (a TimelineHashMap). */
-  readonly memberOrder = new TimelineKeyOrder();
+  readonly memberOrder = new TimelineHashOrder(JAVA_STRING);
   readonly staticMembers = new Map<string, string>();
   readonly serverAssignors = new Map<string, number>();
-  readonly serverAssignorOrder = new TimelineKeyOrder();
+  readonly serverAssignorOrder = new TimelineHashOrder(JAVA_STRING);
   readonly subscribedTopicNames = new Map<string, SubscriptionCount>();
   readonly subscribedRegularExpressions = new Map<string, number>();
   readonly resolvedRegularExpressions = new Map<string, ResolvedRegularExpression>();
-  readonly resolvedRegexOrder = new TimelineKeyOrder();
+  readonly resolvedRegexOrder = new TimelineHashOrder(JAVA_STRING);
   readonly targetAssignment = new Map<string, TargetAssignment>();
   readonly invertedTargetAssignment = new Map<TopicId, Map<number, string>>();
   private readonly partitionEpochs = new Map<TopicId, Map<number, number>>();
@@ -140,14 +142,14 @@ export class ConsumerGroup {
 
   /** The timestamp of the first resolved regex in Kafka's iteration order (all refresh together). */
   lastResolvedRegularExpressionRefreshTimeMs(): number {
-    const first = this.resolvedRegexOrder.keys()[0];
+    const first = this.resolvedRegexOrder.first();
     return first === undefined
       ? Number.MIN_SAFE_INTEGER
       : (this.resolvedRegularExpressions.get(first)?.timestamp ?? 0);
   }
 
   lastResolvedRegularExpressionVersion(): number {
-    const first = this.resolvedRegexOrder.keys()[0];
+    const first = this.resolvedRegexOrder.first();
     return first === undefined ? 0 : (this.resolvedRegularExpressions.get(first)?.version ?? 0);
   }
 
@@ -225,35 +227,26 @@ export class ConsumerGroup {
     return counts;
   }
 
-  /** `computePreferredServerAssignor(old, new)`: the most used assignor, Java-HashMap tie order. */
+  /**
+   * `computePreferredServerAssignor(old, new)`: the most used assignor, ties to the first in the
+   * iteration order of Kafka's `new HashMap<>(serverAssignors)` (filled in TimelineHashMap order)
+   * after `compute(name, decValue)` for the old member's assignor and `compute(name, incValue)`
+   * for the new one's (a key `compute` adds goes to the head of its bucket).
+   */
   computePreferredServerAssignor(
     oldMember: ConsumerGroupMember | undefined,
     updated: ConsumerGroupMember | undefined,
-    hashOrder: (names: string[], size: number) => string[],
   ): string | undefined {
-    // new HashMap<>(serverAssignors): copied in TimelineHashMap order, then updated.
     const entries = this.serverAssignorsInKafkaOrder();
-    const counts = new Map(entries);
-    const insertion = entries.map(([n]) => n);
-    const copySize = entries.length;
-    const bump = (name: string | null, delta: number): void => {
-      if (name === null) return;
-      const v = (counts.get(name) ?? 0) + delta;
-      if (v <= 0) counts.delete(name);
-      else {
-        if (!counts.has(name)) insertion.push(name);
-        counts.set(name, v);
-      }
-    };
-    bump(oldMember?.serverAssignorName ?? null, -1);
-    bump(updated?.serverAssignorName ?? null, +1);
+    const counts = JavaHashMap.copyOf<string, number>(JAVA_STRING, entries, entries.length);
+    const oldName = oldMember?.serverAssignorName ?? null;
+    const newName = updated?.serverAssignorName ?? null;
+    if (oldName !== null) counts.compute(oldName, (_, v) => (v === undefined || v === 1 ? undefined : v - 1));
+    if (newName !== null) counts.compute(newName, (_, v) => (v === undefined ? 1 : v + 1));
+    // Stream.max keeps the first of equal maxima.
     let best: string | undefined;
     let bestCount = -1;
-    for (const name of hashOrder(
-      insertion.filter((n) => counts.has(n)),
-      copySize,
-    )) {
-      const c = counts.get(name) ?? 0;
+    for (const [name, c] of counts) {
       if (c > bestCount) {
         best = name;
         bestCount = c;
@@ -330,7 +323,7 @@ export class ConsumerGroup {
     const old = this.members.get(memberId);
     if (old === undefined) return;
     this.members.delete(memberId);
-    this.memberOrder.remove(memberId);
+    this.memberOrder.delete(memberId);
     updateNameCounts(this.subscribedTopicNames, old, undefined);
     this.updateAssignorCounts(old.serverAssignorName, -1);
     this.removePartitionEpochs(old);
@@ -348,7 +341,7 @@ export class ConsumerGroup {
     const v = (this.serverAssignors.get(name) ?? 0) + delta;
     if (v <= 0) {
       this.serverAssignors.delete(name);
-      this.serverAssignorOrder.remove(name);
+      this.serverAssignorOrder.delete(name);
     } else {
       this.serverAssignors.set(name, v);
       this.serverAssignorOrder.add(name);
@@ -459,7 +452,7 @@ export class ConsumerGroup {
     const old = this.resolvedRegularExpressions.get(regex);
     if (old !== undefined) {
       this.resolvedRegularExpressions.delete(regex);
-      this.resolvedRegexOrder.remove(regex);
+      this.resolvedRegexOrder.delete(regex);
       for (const t of old.topics) decRegexCount(this.subscribedTopicNames, t);
     }
     if (next !== null) {

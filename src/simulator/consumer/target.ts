@@ -15,7 +15,8 @@ import type {
   SubscriptionType,
   TopicId,
 } from '../assignors/api';
-import { javaHashOrder } from './java-order';
+import { JAVA_STRING } from '../java/keys';
+import { javaHashOrder } from '../java/order';
 import {
   type ConsumerGroupMember,
   EMPTY_TARGET,
@@ -104,7 +105,7 @@ export function buildTargetAssignment(input: TargetAssignmentInput): TargetAssig
 
   // Records in the iteration order of Kafka's `HashMap<String, ...> memberSpecs` (exact) or sorted.
   const memberOrder = [...ordered.keys()];
-  const recordOrder = input.ordering === 'exact' ? javaHashOrder(memberOrder) : memberOrder;
+  const recordOrder = input.ordering === 'exact' ? javaHashOrder(JAVA_STRING, memberOrder) : memberOrder;
   const records: ConsumerGroupRecord[] = [];
   for (const memberId of recordOrder) {
     const next: TargetAssignment = assignment.get(memberId) ?? EMPTY_TARGET;

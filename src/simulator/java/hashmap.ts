@@ -136,22 +136,26 @@ export class JavaHashMap<K, V> implements Iterable<[K, V]> {
     if (this.table === null || this.count > this.threshold) this.resize();
     const existing = this.index.get(this.type.id(key));
     if (existing !== undefined) return existing.value;
-    const tab = this.table as (JNode<K, V> | null)[];
-    const hash = spreadHash(this.type.hashCode(key));
-    const i = (tab.length - 1) & hash;
-    const first = tab[i];
     const value = make(key);
-    if (first !== null && first.tree) {
-      this.putTreeVal(tab, hash, key, value);
-    } else {
-      let binCount = 0;
-      for (let e = first; e !== null; e = e.next) binCount++;
-      const node = this.newNode(hash, key, value);
-      node.next = first;
-      tab[i] = node;
-      if (binCount >= TREEIFY_THRESHOLD - 1) this.treeifyBin(tab, hash);
+    this.insertAtHead(key, value);
+    return value;
+  }
+
+  /**
+   * `compute`: resizes first like computeIfAbsent; `remap` gets the current value (undefined when
+   * absent, Java's null) and returns the new one, or undefined to remove the key (as `remove`
+   * does). A new key is linked at the head of its bucket. Returns the new value.
+   */
+  compute(key: K, remap: (key: K, old: V | undefined) => V | undefined): V | undefined {
+    if (this.table === null || this.count > this.threshold) this.resize();
+    const existing = this.index.get(this.type.id(key));
+    const value = remap(key, existing?.value);
+    if (existing !== undefined) {
+      if (value !== undefined) existing.value = value;
+      else this.delete(key);
+    } else if (value !== undefined) {
+      this.insertAtHead(key, value);
     }
-    this.count++;
     return value;
   }
 
@@ -209,6 +213,28 @@ export class JavaHashMap<K, V> implements Iterable<[K, V]> {
     return out;
   }
 
+  /** Values in Java iteration order, as an array. */
+  valueArray(): V[] {
+    const out: V[] = [];
+    const tab = this.table;
+    if (tab === null) return out;
+    for (let i = 0; i < tab.length; i++) {
+      for (let e = tab[i]; e !== null; e = e.next) out.push(e.value);
+    }
+    return out;
+  }
+
+  /** The first key in iteration order (what `keySet().iterator().next()` returns), or undefined when empty. */
+  firstKey(): K | undefined {
+    const tab = this.table;
+    if (tab === null || this.count === 0) return undefined;
+    for (let i = 0; i < tab.length; i++) {
+      const e = tab[i];
+      if (e !== null) return e.key;
+    }
+    return undefined;
+  }
+
   *keys(): IterableIterator<K> {
     for (const [k] of this.entries()) yield k;
   }
@@ -247,6 +273,25 @@ export class JavaHashMap<K, V> implements Iterable<[K, V]> {
       if (binCount >= TREEIFY_THRESHOLD - 1) this.treeifyBin(tab, hash);
     }
     if (++this.count > this.threshold) this.resize();
+  }
+
+  /** The insertion half of `computeIfAbsent`/`compute` for an absent key (the table exists). */
+  private insertAtHead(key: K, value: V): void {
+    const tab = this.table as (JNode<K, V> | null)[];
+    const hash = spreadHash(this.type.hashCode(key));
+    const i = (tab.length - 1) & hash;
+    const first = tab[i];
+    if (first !== null && first.tree) {
+      this.putTreeVal(tab, hash, key, value);
+    } else {
+      let binCount = 0;
+      for (let e = first; e !== null; e = e.next) binCount++;
+      const node = this.newNode(hash, key, value);
+      node.next = first;
+      tab[i] = node;
+      if (binCount >= TREEIFY_THRESHOLD - 1) this.treeifyBin(tab, hash);
+    }
+    this.count++;
   }
 
   private resize(): void {

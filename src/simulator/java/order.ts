@@ -43,6 +43,24 @@ export function javaHashOrder<K>(
   return out;
 }
 
+/**
+ * Iteration order of `new HashSet<>(collection)` for any collection: repeated keys are added once,
+ * but they count toward the capacity as `collection.size()` does.
+ */
+export function javaHashSetCopyOrder<K>(type: JavaKeyType<K>, items: readonly K[]): K[] {
+  const ids = new Set<string | number>();
+  const distinct: K[] = [];
+  for (const k of items) {
+    const id = type.id(k);
+    if (ids.has(id)) continue;
+    ids.add(id);
+    distinct.push(k);
+  }
+  return distinct.length === items.length
+    ? javaHashOrder(type, distinct, 'copy')
+    : javaHashOrder(type, distinct, hashSetCopyCapacity(items.length));
+}
+
 /** Same as javaHashOrder for Integer keys (partition numbers), with a shortcut for small ranges. */
 export function javaIntSetOrder(values: readonly number[], initialCapacity?: number | 'copy'): number[] {
   const n = values.length;

@@ -6,7 +6,8 @@
 import { strict as assert } from 'node:assert';
 import type { GroupEvent } from '../../../src/model';
 import type { ConsumerGroupRecord } from '../../../src/simulator/consumer/records';
-import { TimelineKeyOrder } from '../../../src/simulator/consumer/java-order';
+import { JAVA_STRING } from '../../../src/simulator/java/keys';
+import { TimelineHashOrder } from '../../../src/simulator/java/timeline';
 import {
   currentRecord,
   epochRecord,
@@ -496,6 +497,35 @@ describe('consumer coordinator: describe, list and events', () => {
   });
 });
 
+describe('consumer coordinator: preferred server assignor', () => {
+  // ConsumerGroup.computePreferredServerAssignor copies the counts into a java.util.HashMap
+  // (`new HashMap<>(serverAssignors)`) and applies compute(name, incValue), which links a new name
+  // at the head of its bucket; max() keeps the first of a tie. "uniform", "range" and "a" share a
+  // bucket in the small copies, so Java iterates [range, uniform] for m2 and [a, …] for m3
+  // (checked with OpenJDK 17); appending the new name instead would pick "uniform" both times.
+  it('breaks a tie in the order of the HashMap that compute() leaves', () => {
+    const assignors = ['uniform', 'range', 'a'].map((n) => new MockAssignor(n));
+    const ctx = makeContext({ topics: [['foo', FOO, 6]], assignors });
+    const used: string[] = [];
+    for (const [id, name] of [
+      ['m1', 'uniform'],
+      ['m2', 'range'],
+      ['m3', 'a'],
+    ]) {
+      ctx.timers.runUntil(ctx.timers.now() + 1000); // past group.consumer.assignment.interval.ms
+      const before = assignors.map((x) => x.calls);
+      send(ctx, { ...join(id, ['foo']), serverAssignor: name });
+      used.push(
+        assignors
+          .filter((x, i) => x.calls > before[i])
+          .map((x) => x.name)
+          .join(),
+      );
+    }
+    assert.deepEqual(used, ['uniform', 'range', 'a']);
+  });
+});
+
 describe('consumer coordinator: assignor member order', () => {
   it('exact mode hands the assignor the members in TimelineHashMap order, the joining member last', () => {
     const ctx = makeContext({ ordering: 'exact', topics: [['foo', FOO, 6]] });
@@ -505,7 +535,7 @@ describe('consumer coordinator: assignor member order', () => {
       ctx.timers.runUntil(ctx.timers.now() + 1000); // past group.consumer.assignment.interval.ms
       send(ctx, join(id, ['foo']));
     }
-    const expected = new TimelineKeyOrder();
+    const expected = new TimelineHashOrder(JAVA_STRING);
     for (const id of ids.slice(0, -1)) expected.add(id);
     const order = [...(a.lastSpec?.members.keys() ?? [])];
     assert.deepEqual(order, [...expected.keys(), 'kappa']);

@@ -14,7 +14,6 @@ import type {
 import { PartitionAssignorError } from '../../../src/simulator/assignors/api';
 import { VirtualScheduler } from '../../../src/simulator/clock';
 import { ConsumerGroupCoordinator } from '../../../src/simulator/consumer/coordinator';
-import { javaHashSetFromCollectionOrder } from '../../../src/simulator/consumer/java-order';
 import {
   type AssignmentWithEpochs,
   type ConsumerGroupMember,
@@ -31,6 +30,8 @@ import type {
 import type { ConsumerGroupRecord } from '../../../src/simulator/consumer/records';
 import { computeGroupHash, computeTopicHash } from '../../../src/simulator/consumer/topic-hash';
 import { MetadataImage } from '../../../src/simulator/engine/metadata';
+import { JAVA_STRING } from '../../../src/simulator/java/keys';
+import { javaHashSetCopyOrder } from '../../../src/simulator/java/order';
 import {
   type BrokerConfig,
   DEFAULT_BROKER_CONFIG,
@@ -170,7 +171,7 @@ export function member(
     clientId: CLIENT_ID,
     clientHost: CLIENT_HOST,
     ...fields,
-    subscribedTopicNames: names === undefined ? [] : javaHashSetFromCollectionOrder(names),
+    subscribedTopicNames: names === undefined ? [] : javaHashSetCopyOrder(JAVA_STRING, names),
   };
 }
 

@@ -41,7 +41,8 @@ final class Collections {
 
     /**
      * ops: ["put", k] | ["cif", k] (computeIfAbsent) | ["remove", k] | ["iterRemove", k]
-     * (removal through the key-set iterator) | ["clear"] | ["snapshot"] (record the order so far).
+     * (removal through the key-set iterator) | ["computePut", k] / ["computeRemove", k] (compute
+     * whose function returns a value / null) | ["clear"] | ["snapshot"] (record the order so far).
      * ctor: "default" | "cap:N" | "copy" (new HashSet<>(collection) of the keys in "copyOf").
      */
     static void run(JsonNode c, ObjectNode result) {
@@ -68,6 +69,8 @@ final class Collections {
             switch (name) {
                 case "put" -> map.put(key(type, op.get(1)), Boolean.TRUE);
                 case "cif" -> map.computeIfAbsent(key(type, op.get(1)), k -> Boolean.TRUE);
+                case "computePut" -> map.compute(key(type, op.get(1)), (k, v) -> Boolean.TRUE);
+                case "computeRemove" -> map.compute(key(type, op.get(1)), (k, v) -> null);
                 case "remove" -> map.remove(key(type, op.get(1)));
                 case "iterRemove" -> {
                     Object k = key(type, op.get(1));
