@@ -43,6 +43,29 @@ function step(name, cmd, args) {
   return code === 0;
 }
 
+/**
+ * tsc -b never deletes the output of a source file that was removed or renamed, so a stale
+ * out/test/x.test.js would keep running. Drop every emitted file whose source is gone.
+ */
+function pruneStaleOutput() {
+  const outRoot = join(root, 'out');
+  const walk = (dir) => {
+    if (!existsSync(dir)) return;
+    for (const entry of readdirSync(dir)) {
+      const p = join(dir, entry);
+      if (statSync(p).isDirectory()) {
+        walk(p);
+        continue;
+      }
+      const m = /^(.*)\.(js|js\.map|d\.ts|d\.ts\.map)$/.exec(relative(outRoot, p));
+      if (m === null) continue;
+      const source = join(root, `${m[1]}.ts`);
+      if (!existsSync(source)) rmSync(p, { force: true });
+    }
+  };
+  for (const top of ['src', 'test', 'bench']) walk(join(outRoot, top));
+}
+
 function findTests(dir) {
   if (!existsSync(dir)) return [];
   const out = [];
@@ -60,6 +83,7 @@ if (run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b'])
   failed++;
   finish('compilation failed');
 }
+pruneStaleOutput();
 console.log('▶ bundle (esbuild)');
 if (run(process.execPath, [join(root, 'scripts/build.mjs')]) !== 0) {
   failed++;
