@@ -31,6 +31,18 @@ export function formatClock(ms: number): string {
   return h > 0 ? `${h}:${m}:${s}.${msPart}` : `${m}:${s}.${msPart}`;
 }
 
+/** 1234567 → "1,234,567" (fast, locale-independent; used for offsets and lag on every tick). */
+export function formatCount(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  const digits = String(Math.trunc(Math.abs(v)));
+  let out = '';
+  for (let i = 0; i < digits.length; i++) {
+    if (i > 0 && (digits.length - i) % 3 === 0) out += ',';
+    out += digits[i] ?? '';
+  }
+  return v < 0 ? `-${out}` : out;
+}
+
 /** `orders-4, orders-5 and 3 more`; `none` when empty. */
 export function formatPartitionList(a: Assignment, max = 3): string {
   const all = toPartitions(a);

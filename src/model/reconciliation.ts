@@ -187,12 +187,64 @@ function soFar(snapshot: GroupSnapshot, sinceMs: number | undefined): string {
   return ` (${formatDuration(snapshot.timeMs - sinceMs)} so far)`;
 }
 
+/** The parts of a member's assignment; they depend on the member alone, so they are cached per member object. */
+interface MemberParts {
+  readonly kept: Assignment;
+  readonly awaiting: Assignment;
+}
+
+const partsCache = new WeakMap<MemberSnapshot, MemberParts>();
+
+function consumerParts(m: MemberSnapshot): MemberParts {
+  let p = partsCache.get(m);
+  if (p === undefined) {
+    const target = m.targetAssignment ?? m.assignment;
+    p =
+      target === m.assignment
+        ? { kept: m.assignment, awaiting: EMPTY_ASSIGNMENT }
+        : {
+            kept: intersectAssignments(m.assignment, target),
+            awaiting: subtractAssignment(target, m.assignment),
+          };
+    partsCache.set(m, p);
+  }
+  return p;
+}
+
+/**
+ * Who holds each of the wanted partitions (assigned or pending revocation). Only the wanted
+ * partitions are indexed, so a large group waiting for a handful of partitions stays cheap.
+ */
+function holdersOfWanted(snapshot: GroupSnapshot, wanted: readonly Assignment[]): Map<string, string> {
+  const want = new Map<string, Set<number>>();
+  for (const a of wanted) {
+    for (const [t, parts] of Object.entries(a)) {
+      let set = want.get(t);
+      if (set === undefined) want.set(t, (set = new Set()));
+      for (const p of parts) set.add(p);
+    }
+  }
+  const out = new Map<string, string>();
+  if (want.size === 0) return out;
+  for (const m of snapshot.members) {
+    for (const a of [m.assignment, m.pendingRevocation]) {
+      for (const [t, set] of want) {
+        const parts = a[t];
+        if (parts !== undefined)
+          for (const p of parts) if (set.has(p)) out.set(partitionKey(t, p), m.memberId);
+      }
+    }
+  }
+  return out;
+}
+
 function holdersOf(
   awaiting: Assignment,
   self: string,
   holderIndex: ReadonlyMap<string, string>,
   label: (id: string) => string,
 ): Holder[] {
+  if (isEmptyAssignment(awaiting)) return [];
   const byHolder = new Map<string, { topic: string; partition: number }[]>();
   for (const tp of toPartitions(awaiting)) {
     const h = holderIndex.get(partitionKey(tp.topic, tp.partition));
@@ -215,14 +267,16 @@ function describeConsumerMembers(
   label: (id: string) => string,
   since: ReadonlyMap<string, number>,
 ): MemberStep[] {
-  const holderIndex = partitionHolders(snapshot);
+  const parts = snapshot.members.map(consumerParts);
+  const holderIndex = holdersOfWanted(
+    snapshot,
+    parts.map((p) => p.awaiting),
+  );
   const targetEpoch = snapshot.targetAssignmentEpoch;
   const assigning = targetEpoch !== null && snapshot.groupEpoch > targetEpoch;
-  return snapshot.members.map((m): MemberStep => {
-    const target = m.targetAssignment ?? m.assignment;
-    const kept = intersectAssignments(m.assignment, target);
+  return snapshot.members.map((m, i): MemberStep => {
+    const { kept, awaiting } = parts[i] ?? consumerParts(m);
     const revoking = m.pendingRevocation;
-    const awaiting = subtractAssignment(target, m.assignment);
     const holders = holdersOf(awaiting, m.memberId, holderIndex, label);
     const state = m.reconciliation ?? 'UNKNOWN';
     const reconciled = state === 'STABLE' && (targetEpoch === null || m.memberEpoch === targetEpoch);

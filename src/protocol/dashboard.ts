@@ -46,6 +46,8 @@ export const LIMITS = {
   requestId: 2_147_483_647,
   /** Larger than any epoch-ms time we will see; rejects absurd values. */
   timeMs: 8_640_000_000_000_000,
+  /** Snapshots per load-history request. */
+  historyChunk: 1000,
   tabLength: 32,
   filterLength: 256,
 } as const;
@@ -85,6 +87,10 @@ export interface LagDelta {
   readonly status: GroupLag['status'];
   readonly partitions: ListDelta<PartitionLag>;
   readonly offsets: readonly (number | null)[];
+  /** Partitions replaced whole, by index in the new list (when the list kept its shape). */
+  readonly replaced?: readonly (readonly [number, PartitionLag])[];
+  /** True when every partition has exactly the PartitionLag fields (lets the receiver build them directly). */
+  readonly plain?: boolean;
 }
 
 export type SnapshotHeader = Omit<GroupSnapshot, 'members' | 'topics' | 'lag'>;
@@ -94,12 +100,40 @@ export interface SnapshotDelta {
   readonly header?: Partial<SnapshotHeader>;
   readonly members?: ListDelta<MemberSnapshot>;
   readonly topics?: readonly TopicInfo[];
-  readonly lag?: { readonly set: GroupLag | null } | { readonly patch: LagDelta };
+  readonly lag?: { readonly set: WireLag | null } | { readonly patch: LagDelta };
 }
+
+/**
+ * Per-partition lag as columns: one array per field instead of an object per partition, so a
+ * 10,000-partition group crosses into the webview as a dozen arrays (structured clone is far
+ * cheaper for them than for 10,000 objects). Owners, topics and statuses are dictionary-coded;
+ * -1 stands for null.
+ */
+export interface LagColumns {
+  readonly topics: readonly string[];
+  readonly topic: readonly number[];
+  readonly partition: readonly number[];
+  readonly committed: readonly (number | null)[];
+  readonly logStart: readonly number[];
+  readonly logEnd: readonly number[];
+  readonly lag: readonly (number | null)[];
+  readonly owners: readonly string[];
+  readonly owner: readonly number[];
+  readonly belowLogStart: readonly number[];
+  readonly statuses: readonly string[];
+  readonly status: readonly number[];
+}
+
+/** GroupLag on the wire: columns when every partition has exactly the PartitionLag fields, else objects. */
+export type WireLag = Omit<GroupLag, 'partitions'> &
+  ({ readonly columns: LagColumns } | { readonly partitions: readonly PartitionLag[] });
+
+/** A full snapshot on the wire (its lag in columns). */
+export type WireSnapshot = Omit<GroupSnapshot, 'lag'> & { readonly lag: WireLag | null };
 
 /** A run of consecutive snapshots: a full `base` (or, when null, the receiver's latest) and deltas. */
 export interface SnapshotChain {
-  readonly base: GroupSnapshot | null;
+  readonly base: WireSnapshot | null;
   readonly deltas: readonly SnapshotDelta[];
 }
 
@@ -191,16 +225,22 @@ export function diffList<T>(
 /** Applies a ListDelta; throws DeltaError when the delta does not fit the list. */
 export function applyListDelta<T>(a: readonly T[], d: ListDelta<T>, key: (t: T) => string): T[] {
   if (d.replace !== undefined) return [...d.replace];
-  const removed = new Set(d.removed ?? []);
-  const changed = new Map<string, T>();
-  for (const y of d.changed ?? []) changed.set(key(y), y);
-  const kept: T[] = [];
-  for (const x of a) {
-    const k = key(x);
-    if (removed.has(k)) continue;
-    kept.push(changed.get(k) ?? x);
-  }
   const added = d.added ?? [];
+  let kept: T[];
+  if ((d.removed?.length ?? 0) === 0 && (d.changed?.length ?? 0) === 0) {
+    if (added.length === 0 && d.order === undefined) return a.slice(); // the common tick: nothing structural
+    kept = a.slice();
+  } else {
+    const removed = new Set(d.removed ?? []);
+    const changed = new Map<string, T>();
+    for (const y of d.changed ?? []) changed.set(key(y), y);
+    kept = [];
+    for (const x of a) {
+      const k = key(x);
+      if (removed.has(k)) continue;
+      kept.push(changed.get(k) ?? x);
+    }
+  }
   if (d.order !== undefined) {
     const byKey = new Map<string, T>();
     for (const x of kept) byKey.set(key(x), x);
@@ -237,17 +277,64 @@ export class DeltaError extends Error {
 const memberKey = (m: MemberSnapshot): string => m.memberId;
 const lagKey = (p: PartitionLag): string => `${p.topic}\u0000${p.partition}`;
 
+/** Same partition, same owner and status, same fields: only offsets may differ. */
+function sameLagShape(x: PartitionLag, y: PartitionLag): boolean {
+  return (
+    x.topic === y.topic &&
+    x.partition === y.partition &&
+    x.ownerMemberId === y.ownerMemberId &&
+    x.belowLogStart === y.belowLogStart &&
+    x.status === y.status
+  );
+}
+
+const LAG_FIELDS = 9;
+
+/**
+ * The common case, in O(partitions) with no allocation per partition: the same partitions in the
+ * same order, only offsets moving. Returns null when the lists differ in any other way.
+ */
+function alignedLagDelta(a: GroupLag, b: GroupLag): LagDelta | null {
+  const pa = a.partitions;
+  const pb = b.partitions;
+  if (pa.length !== pb.length) return null;
+  const offsets: (number | null)[] = [];
+  const replaced: [number, PartitionLag][] = [];
+  for (let i = 0; i < pb.length; i++) {
+    const x = pa[i];
+    const y = pb[i];
+    if (x === y) continue;
+    if (x.topic !== y.topic || x.partition !== y.partition) return null;
+    if (!sameLagShape(x, y) || Object.keys(y).length !== LAG_FIELDS || Object.keys(x).length !== LAG_FIELDS) {
+      replaced.push([i, y]);
+      continue;
+    }
+    if (
+      x.committedOffset !== y.committedOffset ||
+      x.logStartOffset !== y.logStartOffset ||
+      x.logEndOffset !== y.logEndOffset ||
+      x.lag !== y.lag
+    ) {
+      offsets.push(i, y.committedOffset, y.logStartOffset, y.logEndOffset, y.lag);
+    }
+  }
+  return {
+    totalLag: b.totalLag,
+    partitionsWithoutCommit: b.partitionsWithoutCommit,
+    status: b.status,
+    partitions: {},
+    offsets,
+    plain: true,
+    ...(replaced.length > 0 ? { replaced } : {}),
+  };
+}
+
 function computeLagDelta(a: GroupLag, b: GroupLag): LagDelta {
+  const aligned = alignedLagDelta(a, b);
+  if (aligned !== null) return aligned;
   const offsets: (number | null)[] = [];
   const partitions = diffList(a.partitions, b.partitions, lagKey, (x, y, i) => {
-    if (
-      x.ownerMemberId !== y.ownerMemberId ||
-      x.belowLogStart !== y.belowLogStart ||
-      x.status !== y.status ||
-      !jsonEqual(Object.keys(x).sort(), Object.keys(y).sort())
-    ) {
-      return false;
-    }
+    if (!sameLagShape(x, y) || !jsonEqual(Object.keys(x).sort(), Object.keys(y).sort())) return false;
     offsets.push(i, y.committedOffset, y.logStartOffset, y.logEndOffset, y.lag);
     return true;
   });
@@ -275,13 +362,30 @@ function applyLagDelta(a: GroupLag, d: LagDelta): GroupLag {
     }
     const p = partitions[index];
     if (p === undefined) throw new DeltaError('lag offsets name a partition that does not exist');
-    partitions[index] = {
-      ...p,
-      committedOffset: committed ?? null,
-      logStartOffset: logStart,
-      logEndOffset: logEnd,
-      lag: lag ?? null,
-    };
+    partitions[index] =
+      d.plain === true
+        ? {
+            topic: p.topic,
+            partition: p.partition,
+            committedOffset: committed ?? null,
+            logStartOffset: logStart,
+            logEndOffset: logEnd,
+            lag: lag ?? null,
+            ownerMemberId: p.ownerMemberId,
+            belowLogStart: p.belowLogStart,
+            status: p.status,
+          }
+        : {
+            ...p,
+            committedOffset: committed ?? null,
+            logStartOffset: logStart,
+            logEndOffset: logEnd,
+            lag: lag ?? null,
+          };
+  }
+  for (const [index, p] of d.replaced ?? []) {
+    if (partitions[index] === undefined) throw new DeltaError('a replaced lag entry does not exist');
+    partitions[index] = p;
   }
   return {
     totalLag: d.totalLag,
@@ -289,6 +393,116 @@ function applyLagDelta(a: GroupLag, d: LagDelta): GroupLag {
     status: d.status,
     partitions,
   };
+}
+
+const PLAIN_LAG_KEYS = [
+  'topic',
+  'partition',
+  'committedOffset',
+  'logStartOffset',
+  'logEndOffset',
+  'lag',
+  'ownerMemberId',
+  'belowLogStart',
+  'status',
+] as const;
+
+function isPlainLag(p: PartitionLag): boolean {
+  const keys = Object.keys(p);
+  if (keys.length !== PLAIN_LAG_KEYS.length) return false;
+  for (const k of PLAIN_LAG_KEYS) if (!Object.prototype.hasOwnProperty.call(p, k)) return false;
+  return (
+    typeof p.topic === 'string' &&
+    typeof p.belowLogStart === 'boolean' &&
+    (p.ownerMemberId === null || typeof p.ownerMemberId === 'string') &&
+    (p.status === null || typeof p.status === 'string')
+  );
+}
+
+function dictionary(): { readonly values: string[]; code(v: string | null): number } {
+  const values: string[] = [];
+  const index = new Map<string, number>();
+  return {
+    values,
+    code(v) {
+      if (v === null) return -1;
+      let i = index.get(v);
+      if (i === undefined) {
+        i = values.length;
+        values.push(v);
+        index.set(v, i);
+      }
+      return i;
+    },
+  };
+}
+
+export function encodeLag(lag: GroupLag): WireLag {
+  const { partitions, ...rest } = lag;
+  if (!partitions.every(isPlainLag)) return lag;
+  const topics = dictionary();
+  const owners = dictionary();
+  const statuses = dictionary();
+  const c = {
+    topic: [] as number[],
+    partition: [] as number[],
+    committed: [] as (number | null)[],
+    logStart: [] as number[],
+    logEnd: [] as number[],
+    lag: [] as (number | null)[],
+    owner: [] as number[],
+    belowLogStart: [] as number[],
+    status: [] as number[],
+  };
+  for (const p of partitions) {
+    c.topic.push(topics.code(p.topic));
+    c.partition.push(p.partition);
+    c.committed.push(p.committedOffset);
+    c.logStart.push(p.logStartOffset);
+    c.logEnd.push(p.logEndOffset);
+    c.lag.push(p.lag);
+    c.owner.push(owners.code(p.ownerMemberId));
+    c.belowLogStart.push(p.belowLogStart ? 1 : 0);
+    c.status.push(statuses.code(p.status));
+  }
+  return {
+    ...rest,
+    columns: { ...c, topics: topics.values, owners: owners.values, statuses: statuses.values },
+  };
+}
+
+export function decodeLag(w: WireLag): GroupLag {
+  if (!('columns' in w)) return w;
+  const { columns: c, ...rest } = w;
+  const n = c.partition.length;
+  for (const col of [c.topic, c.committed, c.logStart, c.logEnd, c.lag, c.owner, c.belowLogStart, c.status]) {
+    if (col.length !== n) throw new DeltaError('lag columns differ in length');
+  }
+  const partitions: PartitionLag[] = new Array<PartitionLag>(n);
+  for (let i = 0; i < n; i++) {
+    const owner = c.owner[i] ?? -1;
+    const status = c.status[i] ?? -1;
+    partitions[i] = {
+      topic: c.topics[c.topic[i] ?? -1] ?? '',
+      partition: c.partition[i] ?? 0,
+      committedOffset: c.committed[i] ?? null,
+      logStartOffset: c.logStart[i] ?? 0,
+      logEndOffset: c.logEnd[i] ?? 0,
+      lag: c.lag[i] ?? null,
+      ownerMemberId: owner < 0 ? null : (c.owners[owner] ?? null),
+      belowLogStart: c.belowLogStart[i] === 1,
+      status: status < 0 ? null : ((c.statuses[status] ?? null) as PartitionLag['status']),
+    };
+  }
+  return { ...rest, partitions };
+}
+
+export function encodeSnapshot(s: GroupSnapshot): WireSnapshot {
+  return { ...s, lag: s.lag === null ? null : encodeLag(s.lag) };
+}
+
+export function decodeSnapshot(w: WireSnapshot): GroupSnapshot {
+  return { ...w, lag: w.lag === null ? null : decodeLag(w.lag) };
 }
 
 /** The delta that turns `a` into `b`: `applyDelta(a, computeDelta(a, b))` equals `b`. */
@@ -309,7 +523,7 @@ export function computeDelta(a: GroupSnapshot, b: GroupSnapshot): SnapshotDelta 
   }
   if (!jsonEqual(a.topics, b.topics)) d.topics = b.topics;
   if (a.lag !== b.lag) {
-    if (a.lag === null || b.lag === null) d.lag = { set: b.lag };
+    if (a.lag === null || b.lag === null) d.lag = { set: b.lag === null ? null : encodeLag(b.lag) };
     else if (!jsonEqual(a.lag, b.lag)) d.lag = { patch: computeLagDelta(a.lag, b.lag) };
   }
   return d;
@@ -329,7 +543,7 @@ export function applyDelta(a: GroupSnapshot, d: SnapshotDelta): GroupSnapshot {
   if (d.members !== undefined) out['members'] = applyListDelta(a.members, d.members, memberKey);
   if (d.topics !== undefined) out['topics'] = d.topics;
   if (d.lag !== undefined) {
-    if ('set' in d.lag) out['lag'] = d.lag.set;
+    if ('set' in d.lag) out['lag'] = d.lag.set === null ? null : decodeLag(d.lag.set);
     else {
       if (a.lag === null) throw new DeltaError('a lag patch needs lag to patch');
       out['lag'] = applyLagDelta(a.lag, d.lag.patch);
@@ -346,8 +560,9 @@ export function isEmptyDelta(d: SnapshotDelta): boolean {
 /** Expands a chain into its snapshots, continuing from `latest` when the chain has no base. */
 export function expandChain(chain: SnapshotChain, latest: GroupSnapshot | null): GroupSnapshot[] {
   const out: GroupSnapshot[] = [];
-  let cur = chain.base ?? latest;
-  if (chain.base !== null) out.push(chain.base);
+  const base = chain.base !== null ? decodeSnapshot(chain.base) : null;
+  let cur = base ?? latest;
+  if (base !== null) out.push(base);
   for (const d of chain.deltas) {
     if (cur === null) throw new DeltaError('a delta arrived before any snapshot');
     cur = applyDelta(cur, d);
@@ -381,13 +596,34 @@ export function buildChain(
   if (picked.length === 0) return { base: null, deltas: [] };
   const deltas: SnapshotDelta[] = [];
   let prev = lastSent;
-  let base: GroupSnapshot | null = null;
+  let base: WireSnapshot | null = null;
   for (const s of picked) {
-    if (prev === null) base = s;
+    if (prev === null) base = encodeSnapshot(s);
     else deltas.push(computeDelta(prev, s));
     prev = s;
   }
   return { base, deltas };
+}
+
+/**
+ * How much history a dashboard keeps and how much of it the first message carries, by group size:
+ * every kept snapshot can hold a member and a lag entry per partition, so a 1,000-member,
+ * 10,000-partition group keeps fewer snapshots than a small one, and its init stays small enough
+ * to paint quickly (older snapshots are not sent; the window fills up from the updates).
+ */
+export function historyWindow(snapshot: GroupSnapshot | undefined): {
+  keep: number;
+  init: number;
+  chunk: number;
+} {
+  if (snapshot === undefined) return { keep: 300, init: 30, chunk: 100 };
+  let partitions = 0;
+  for (const t of snapshot.topics) partitions += t.partitions;
+  const cells = snapshot.members.length + Math.max(partitions, snapshot.lag?.partitions.length ?? 0) + 1;
+  const keep = Math.max(20, Math.min(300, Math.floor(600_000 / cells)));
+  const init = Math.max(2, Math.min(keep, Math.floor(30_000 / cells)));
+  const chunk = Math.max(2, Math.min(keep, Math.floor(200_000 / cells)));
+  return { keep, init, chunk };
 }
 
 function thin<T>(items: readonly T[], max: number): T[] {
@@ -430,6 +666,11 @@ export interface DashboardInit {
   readonly window: { readonly snapshots: number; readonly events: number };
   /** Shown instead of the dashboard when the group cannot be shown (source gone, group unknown). */
   readonly unavailable: string | null;
+  /**
+   * True when the source has snapshots older than `history`. The init carries only a recent few,
+   * so the first paint is quick; the webview then asks for the rest with `load-history`.
+   */
+  readonly moreHistory: boolean;
 }
 
 export interface InitMessage {
@@ -450,6 +691,15 @@ export interface UpdateMessage {
   readonly unavailable?: string | null;
 }
 
+/** Answers `load-history`: the snapshots just before the webview's oldest, oldest first. */
+export interface HistoryMessage {
+  readonly type: 'history';
+  readonly id: number;
+  readonly history: SnapshotChain;
+  /** True when there are older snapshots still. */
+  readonly more: boolean;
+}
+
 export interface ReplyMessage {
   readonly type: 'reply';
   readonly id: number;
@@ -458,7 +708,7 @@ export interface ReplyMessage {
   readonly message: string | null;
 }
 
-export type HostMessage = InitMessage | UpdateMessage | ReplyMessage;
+export type HostMessage = InitMessage | UpdateMessage | HistoryMessage | ReplyMessage;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
@@ -491,6 +741,16 @@ export function isUpdateMessage(m: unknown): m is UpdateMessage {
     typeof m['seq'] === 'number' &&
     isChain(m['history']) &&
     Array.isArray(m['events'])
+  );
+}
+
+export function isHistoryMessage(m: unknown): m is HistoryMessage {
+  return (
+    isRecord(m) &&
+    m['type'] === 'history' &&
+    typeof m['id'] === 'number' &&
+    isChain(m['history']) &&
+    typeof m['more'] === 'boolean'
   );
 }
 
@@ -540,7 +800,15 @@ export interface OpenDetailsRequest {
   readonly timeMs: number | null;
 }
 
-export type WebviewRequest = ControlRequest | ExportSnapshotRequest | OpenDetailsRequest;
+/** Asks for up to `max` snapshots older than `beforeTimeMs` (answered by a `history` message). */
+export interface LoadHistoryRequest {
+  readonly type: 'load-history';
+  readonly id: number;
+  readonly beforeTimeMs: number;
+  readonly max: number;
+}
+
+export type WebviewRequest = ControlRequest | ExportSnapshotRequest | OpenDetailsRequest | LoadHistoryRequest;
 export type WebviewMessage = ReadyMessage | SelectTimeMessage | WebviewRequest;
 export type WebviewMessageType = WebviewMessage['type'];
 
@@ -713,6 +981,18 @@ export function isOpenDetailsRequest(m: unknown): m is OpenDetailsRequest {
   );
 }
 
+export function isLoadHistoryRequest(m: unknown): m is LoadHistoryRequest {
+  return (
+    isRecord(m) &&
+    hasExactKeys(m, ['type', 'id', 'beforeTimeMs', 'max']) &&
+    m['type'] === 'load-history' &&
+    isRequestId(m['id']) &&
+    m['beforeTimeMs'] !== null &&
+    isTime(m['beforeTimeMs']) &&
+    isIntIn(m['max'], 1, LIMITS.historyChunk)
+  );
+}
+
 export type ParseResult =
   | { readonly ok: true; readonly message: WebviewMessage }
   | { readonly ok: false; readonly error: string; readonly id: number | null };
@@ -723,7 +1003,8 @@ export type ParseResult =
  */
 export function parseWebviewMessage(m: unknown): ParseResult {
   if (isReadyMessage(m) || isSelectTimeMessage(m) || isControlRequest(m)) return { ok: true, message: m };
-  if (isExportSnapshotRequest(m) || isOpenDetailsRequest(m)) return { ok: true, message: m };
+  if (isExportSnapshotRequest(m) || isOpenDetailsRequest(m) || isLoadHistoryRequest(m))
+    return { ok: true, message: m };
   const id = isRecord(m) && isRequestId(m['id']) ? m['id'] : null;
   const type = isRecord(m) && typeof m['type'] === 'string' ? m['type'].slice(0, 40) : null;
   return {

@@ -1,13 +1,19 @@
-import { formatClock, formatDuration } from '../model';
+import { formatClock, formatCount, formatDuration } from '../model';
 import type { GroupSnapshot } from '../model';
 import { el, icon, replaceChildren, setText } from './dom';
 import type { DashboardStore } from './store';
 
+interface Fact {
+  readonly label: string;
+  readonly value: string;
+  readonly title: string | undefined;
+}
+
 /** A label/value pair in the header's facts list. */
-function fact(label: string, value: string, title?: string): HTMLElement {
+function factElement(f: Fact): HTMLElement {
   return el('div', { className: 'fact' }, [
-    el('dt', { text: label }),
-    el('dd', { text: value, attrs: title !== undefined ? { title } : {} }),
+    el('dt', { text: f.label }),
+    el('dd', { text: f.value, attrs: f.title !== undefined ? { title: f.title } : {} }),
   ]);
 }
 
@@ -25,6 +31,7 @@ export class HeaderView {
   private readonly stale = el('div', { className: 'banner banner-warning', attrs: { role: 'alert' } });
   private readonly scrubbed = el('div', { className: 'banner banner-info', attrs: { role: 'status' } });
   private readonly exportButton: HTMLElement;
+  private factsKey = '';
   private readonly notice = el('p', {
     className: 'control-status',
     attrs: { role: 'status', 'aria-live': 'polite' },
@@ -86,6 +93,7 @@ export class HeaderView {
       setText(this.state, 'no data');
       this.state.className = 'state-badge state-Unknown';
       replaceChildren(this.facts, []);
+      this.factsKey = '';
       setText(this.summary, this.store.unavailable ?? 'Waiting for the first snapshot of this group…');
       this.stale.hidden = true;
       this.scrubbed.hidden = true;
@@ -94,7 +102,15 @@ export class HeaderView {
     setText(this.state, s.state);
     this.state.className = `state-badge state-${s.state}`;
     this.state.setAttribute('aria-label', `Group state ${s.state}`);
-    replaceChildren(this.facts, this.factsFor(s));
+    const facts = this.factsFor(s);
+    const key = facts.map((f) => `${f.label}\u0000${f.value}\u0000${f.title ?? ''}`).join('\u0001');
+    if (key !== this.factsKey) {
+      this.factsKey = key;
+      replaceChildren(
+        this.facts,
+        facts.map((f) => factElement(f)),
+      );
+    }
     const step = this.store.step();
     setText(this.summary, step !== undefined ? capitalise(step.sentence) : '');
     this.summary.classList.toggle('summary-moving', step?.reconciling === true);
@@ -121,10 +137,9 @@ export class HeaderView {
     }
   }
 
-  private factsFor(s: GroupSnapshot): HTMLElement[] {
-    const out: HTMLElement[] = [
-      fact('Protocol', s.protocol === 'consumer' ? 'consumer (KIP-848)' : 'classic'),
-    ];
+  private factsFor(s: GroupSnapshot): Fact[] {
+    const fact = (label: string, value: string, title?: string): Fact => ({ label, value, title });
+    const out: Fact[] = [fact('Protocol', s.protocol === 'consumer' ? 'consumer (KIP-848)' : 'classic')];
     out.push(fact('Assignor', s.assignor ?? '—'));
     out.push(
       fact(
@@ -147,7 +162,7 @@ export class HeaderView {
       out.push(fact('Rebalance', s.rebalanceProtocol ?? 'unknown'));
     }
     out.push(fact('Members', String(s.members.length)));
-    if (s.lag !== null) out.push(fact('Total lag', s.lag.totalLag.toLocaleString('en-US')));
+    if (s.lag !== null) out.push(fact('Total lag', formatCount(s.lag.totalLag)));
     return out;
   }
 }

@@ -1,5 +1,6 @@
 import type {
   DetailsTarget,
+  HistoryMessage,
   PersistedDashboardState,
   ReplyMessage,
   SimulatorCommand,
@@ -16,7 +17,7 @@ interface VsCodeApi {
 
 declare function acquireVsCodeApi(): VsCodeApi;
 
-type Pending = { resolve: (r: ReplyMessage) => void };
+type Pending = { resolve: (r: ReplyMessage | HistoryMessage) => void };
 
 /** The webview's side of the channel: typed sends, request/reply by id, persisted state. */
 export class HostChannel {
@@ -52,16 +53,23 @@ export class HostChannel {
     return this.request((id) => ({ type: 'open-details', id, target, timeMs }));
   }
 
-  private request(build: (id: number) => WebviewMessage): Promise<ReplyMessage> {
+  /** Asks for older snapshots; resolves with the `history` message, or the error `reply`. */
+  loadHistory(beforeTimeMs: number, max: number): Promise<HistoryMessage | ReplyMessage> {
+    return this.request((id) => ({ type: 'load-history', id, beforeTimeMs, max }));
+  }
+
+  private request<R extends ReplyMessage | HistoryMessage = ReplyMessage>(
+    build: (id: number) => WebviewMessage,
+  ): Promise<R> {
     const id = this.nextId++;
     return new Promise((resolve) => {
-      this.pending.set(id, { resolve });
+      this.pending.set(id, { resolve: resolve as (r: ReplyMessage | HistoryMessage) => void });
       this.post(build(id));
     });
   }
 
-  /** Resolves the request a reply answers; replies to unknown ids are ignored. */
-  settle(reply: ReplyMessage): void {
+  /** Resolves the request a reply (or history message) answers; unknown ids are ignored. */
+  settle(reply: ReplyMessage | HistoryMessage): void {
     const p = this.pending.get(reply.id);
     if (p === undefined) return;
     this.pending.delete(reply.id);

@@ -1,11 +1,13 @@
 import uPlot from 'uplot';
-import { type GroupLag, type PartitionLag, formatClock } from '../model';
+import { type GroupLag, type PartitionLag, formatClock, formatCount } from '../model';
 import { el, onWidthChange, setText } from './dom';
 import type { DashboardStore } from './store';
 import { cssVar, onThemeChange } from './theme';
 import { VirtualTable } from './virtual-table';
 
 const MAX_TOPIC_SERIES = 6;
+/** While live, the chart redraws at most this often (the table still updates every tick). */
+const CHART_INTERVAL_MS = 250;
 const SERIES_VARS = [
   '--kgd-series-1',
   '--kgd-series-2',
@@ -16,7 +18,7 @@ const SERIES_VARS = [
 ];
 const SERIES_FALLBACK = ['#3794ff', '#89d185', '#d18616', '#b180d7', '#cca700', '#f14c4c'];
 
-const num = (v: number | null): string => (v === null ? '—' : v.toLocaleString('en-US'));
+const num = (v: number | null): string => (v === null ? '—' : formatCount(v));
 const byNullable = (a: number | null, b: number | null): number => (a ?? -1) - (b ?? -1);
 
 /** Per-topic lag of one snapshot, cached by the lag object (shared between unchanged snapshots). */
@@ -43,6 +45,10 @@ export class LagView {
   private shownLag: GroupLag | null | undefined = undefined;
   private chartFor: unknown = null;
   private width = 800;
+  private chartDrawn = 0;
+  private visible = false;
+  private seriesTopics: string[] = [];
+  private chartTimer = 0;
 
   constructor(
     private readonly store: DashboardStore,
@@ -150,8 +156,13 @@ export class LagView {
     });
   }
 
+  /** Whether the lag tab is shown (set by the dashboard). */
+  setVisible(visible: boolean): void {
+    this.visible = visible;
+  }
+
   render(): void {
-    if (!this.element.isConnected || this.element.offsetParent === null) return;
+    if (!this.visible) return;
     const s = this.store.current();
     const lag = s?.lag ?? null;
     if (lag !== this.shownLag) {
@@ -183,21 +194,38 @@ export class LagView {
     this.renderChart();
   }
 
+  /** Redraws the chart, at most a few times a second while following live updates. */
   private renderChart(): void {
+    if (!this.visible) return;
     const snaps = this.store.snapshots;
     const key = `${snaps.length}:${snaps[snaps.length - 1]?.timeMs ?? 0}:${this.store.currentIndex()}`;
     if (key === this.chartFor) return;
+    const now = performance.now();
+    if (this.chart !== null && this.store.isLive() && now - this.chartDrawn < CHART_INTERVAL_MS) {
+      if (this.chartTimer === 0) {
+        this.chartTimer = window.setTimeout(() => {
+          this.chartTimer = 0;
+          this.renderChart();
+        }, CHART_INTERVAL_MS);
+      }
+      return;
+    }
     this.chartFor = key;
+    this.chartDrawn = now;
     // Topics with the most lag now get their own series.
     const latestLag = snaps[snaps.length - 1]?.lag;
-    const topics =
-      latestLag !== null && latestLag !== undefined
-        ? [...topicLag(latestLag).entries()]
-            .sort((a, b) => b[1] - a[1])
-            .slice(0, MAX_TOPIC_SERIES - 1)
-            .map(([t]) => t)
-            .sort()
-        : [];
+    // Topics with the most lag get their own series; the choice stays while those topics exist,
+    // so the chart is not rebuilt every time two topics swap places.
+    const current =
+      latestLag !== null && latestLag !== undefined ? topicLag(latestLag) : new Map<string, number>();
+    if (this.seriesTopics.length === 0 || this.seriesTopics.some((t) => !current.has(t))) {
+      this.seriesTopics = [...current.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, MAX_TOPIC_SERIES - 1)
+        .map(([t]) => t)
+        .sort();
+    }
+    const topics = this.seriesTopics;
     const xs: number[] = [];
     const total: (number | null)[] = [];
     const perTopic: (number | null)[][] = topics.map(() => []);
@@ -233,11 +261,18 @@ export class LagView {
               value: (_u, v) =>
                 v === null ? '' : simulator ? formatClock(v) : new Date(v * 1000).toLocaleTimeString(),
             },
-            { label: 'total lag', stroke: colors[0], width: 2, value: (_u, v) => num(v) },
+            {
+              label: 'total lag',
+              stroke: colors[0],
+              width: 2,
+              points: { show: false },
+              value: (_u, v) => num(v),
+            },
             ...topics.map((t, i) => ({
               label: t,
               stroke: colors[(i + 1) % colors.length],
               width: 1,
+              points: { show: false },
               value: (_u: uPlot, v: number | null) => num(v),
             })),
           ],

@@ -14,12 +14,17 @@ import './dashboard.css';
 import {
   DASHBOARD_TABS,
   DeltaError,
+  LIMITS,
+  expandChain,
   type DashboardTab,
   type DetailsTarget,
   isInitMessage,
   isPersistedDashboardState,
+  isHistoryMessage,
   isReplyMessage,
   isUpdateMessage,
+  jsonEqual,
+  type PersistedDashboardState,
 } from '../protocol/dashboard';
 import { ControlsView } from './controls';
 import { DiagnosticsView } from './diagnostics';
@@ -60,6 +65,11 @@ class Dashboard {
   private frame = 0;
   private firstPaintDone = false;
   private selectTimer = 0;
+  private selectedSent: number | null = null;
+  private persisted: PersistedDashboardState | null = null;
+  private moreHistory = false;
+  /** Bumped on every init, so history loads for an older window stop. */
+  private historyEpoch = 0;
 
   constructor(root: HTMLElement) {
     const saved = this.host.getState();
@@ -136,13 +146,15 @@ class Dashboard {
         }
         this.persist();
         performance.measure('kgd:init', { start: t0, end: performance.now() });
+        this.moreHistory = data.init.moreHistory;
+        this.historyEpoch += 1;
       } else if (isUpdateMessage(data)) {
         if (!this.store.applyUpdate(data)) {
           this.host.ready(); // out of sequence: ask for a fresh init
           return;
         }
         performance.measure('kgd:apply', { start: t0, end: performance.now() });
-      } else if (isReplyMessage(data)) {
+      } else if (isReplyMessage(data) || isHistoryMessage(data)) {
         this.host.settle(data);
       }
     } catch (err) {
@@ -171,9 +183,14 @@ class Dashboard {
 
   private onSelection(): void {
     this.persist();
+    const t = this.shownTime();
+    if (t === this.selectedSent) return;
     window.clearTimeout(this.selectTimer);
     this.selectTimer = window.setTimeout(() => {
-      this.host.selectTime(this.store.isLive() ? null : (this.store.current()?.timeMs ?? null));
+      const now = this.shownTime();
+      if (now === this.selectedSent) return;
+      this.selectedSent = now;
+      this.host.selectTime(now);
     }, 150);
   }
 
@@ -207,15 +224,43 @@ class Dashboard {
       performance.mark('kgd:first-render');
       requestAnimationFrame(() => performance.mark('kgd:first-paint'));
     }
+    if (c.reset && this.moreHistory) {
+      // The first paint used a recent few snapshots; fetch the older ones once it is on screen.
+      const epoch = this.historyEpoch;
+      requestAnimationFrame(() => window.setTimeout(() => void this.loadOlderHistory(epoch), 0));
+    }
+  }
+
+  /** Fills the scrubber's window with older snapshots, a chunk at a time, while there is room. */
+  private async loadOlderHistory(epoch: number): Promise<void> {
+    while (this.moreHistory && epoch === this.historyEpoch) {
+      const oldest = this.store.snapshots[0];
+      const room = this.store.historyRoom();
+      if (oldest === undefined || room === 0) return;
+      const r = await this.host.loadHistory(oldest.timeMs, Math.min(room, LIMITS.historyChunk));
+      if (epoch !== this.historyEpoch) return; // a fresh init replaced the window meanwhile
+      if (r.type !== 'history') return;
+      let added: number;
+      try {
+        added = this.store.prependSnapshots(expandChain(r.history, null));
+      } catch (err) {
+        if (err instanceof DeltaError) return;
+        throw err;
+      }
+      this.moreHistory = r.more;
+      if (added === 0) return;
+      await new Promise((resolve) => requestAnimationFrame(() => resolve(undefined)));
+    }
   }
 
   private renderTab(force: boolean): void {
+    this.matrix.setVisible(this.tab === 'assignment');
+    this.lag.setVisible(this.tab === 'lag');
     switch (this.tab) {
       case 'reconciliation':
         this.reconciliation.render();
         break;
       case 'assignment':
-        if (force) this.matrix.invalidate();
         this.matrix.render();
         break;
       case 'lag':
@@ -231,16 +276,20 @@ class Dashboard {
     }
   }
 
+  /** Saves what a reload should restore (only when it changed: live updates do not write). */
   private persist(): void {
     if (this.store.groupId === '' || this.store.sourceId === '') return;
-    this.host.setState({
+    const state: PersistedDashboardState = {
       v: 1,
       groupId: this.store.groupId,
       sourceId: this.store.sourceId,
       tab: this.tab,
-      timeMs: this.store.isLive() ? null : (this.store.current()?.timeMs ?? null),
+      timeMs: this.shownTime(),
       filter: this.filter,
-    });
+    };
+    if (this.persisted !== null && jsonEqual(state, this.persisted)) return;
+    this.persisted = state;
+    this.host.setState(state);
   }
 
   private shownTime(): number | null {

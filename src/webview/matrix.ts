@@ -54,6 +54,7 @@ export class MatrixView {
   private cssWidth = 800;
   private cssHeight = 360;
   private dirty = true;
+  private visible = false;
   private pointer: { x: number; y: number } | null = null;
   private image: ImageData | null = null;
   private priority: Uint8Array = new Uint8Array(0);
@@ -170,7 +171,7 @@ export class MatrixView {
     if (s !== this.builtFor) {
       const prev = this.matrix;
       this.builtFor = s ?? null;
-      this.matrix = s !== undefined ? buildAssignmentMatrix(s) : null;
+      this.matrix = s !== undefined ? buildAssignmentMatrix(s, prev ?? undefined) : null;
       const m = this.matrix;
       if (m !== null) {
         if (prev === null || prev.rows !== m.rows || prev.columns !== m.columns) this.fitView(prev);
@@ -264,7 +265,7 @@ export class MatrixView {
 
   /** Draws the matrix if something changed and it is on screen. */
   draw(): void {
-    if (!this.dirty || !this.canvas.isConnected || this.canvas.offsetParent === null) return;
+    if (!this.dirty || !this.visible || !this.canvas.isConnected) return;
     this.dirty = false;
     const m = this.matrix;
     const rowsWanted = m !== null ? Math.min(m.rows, 40) * 14 : 200;
@@ -607,8 +608,9 @@ export class MatrixView {
     this.draw();
   }
 
-  /** Marks the canvas for redraw (e.g. when its tab becomes visible). */
-  invalidate(): void {
-    this.dirty = true;
+  /** Whether the matrix's tab is shown (set by the dashboard; drawing a hidden canvas is wasted work). */
+  setVisible(visible: boolean): void {
+    this.visible = visible;
+    if (visible) this.dirty = true;
   }
 }

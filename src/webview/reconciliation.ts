@@ -1,4 +1,10 @@
-import { type MemberStep, formatDuration, formatPartitionList, partitionCount } from '../model';
+import {
+  type MemberStep,
+  formatDuration,
+  formatPartitionList,
+  naturalCompare,
+  partitionCount,
+} from '../model';
 import { el, setText } from './dom';
 import type { DashboardStore } from './store';
 import { VirtualTable } from './virtual-table';
@@ -9,8 +15,6 @@ function partitionsCell(a: MemberStep['kept'], cell: HTMLElement, cls: string): 
   cell.title = n === 0 ? '' : formatPartitionList(a, 50);
   cell.className = `vt-cell ${n > 0 ? cls : 'muted'}`;
 }
-
-const NATURAL = new Intl.Collator('en', { numeric: true });
 
 const stateOrder: Record<string, number> = {
   UNREVOKED_PARTITIONS: 0,
@@ -61,7 +65,7 @@ export class ReconciliationView {
             setText(c, r.label);
             c.title = `${r.memberId}${r.memberType === 'classic' ? ' (classic protocol)' : ''}`;
           },
-          compare: (a, b) => NATURAL.compare(a.label, b.label),
+          compare: (a, b) => naturalCompare(a.label, b.label),
         },
         {
           id: 'epoch',

@@ -167,6 +167,27 @@ export class DashboardStore {
     return Math.max(0, excess);
   }
 
+  /** Room left in the window for older snapshots. */
+  historyRoom(): number {
+    return Math.max(0, this.maxSnapshots - this.snapshots.length);
+  }
+
+  /**
+   * Puts older snapshots (oldest first) in front of the window, keeping the scrubbed snapshot
+   * selected. Snapshots not older than the current oldest, or beyond the window, are dropped.
+   */
+  prependSnapshots(older: readonly GroupSnapshot[]): number {
+    const first = this.snapshots[0];
+    const fitting = older.filter((s) => first === undefined || s.timeMs < first.timeMs);
+    const take = fitting.slice(Math.max(0, fitting.length - this.historyRoom()));
+    if (take.length === 0) return 0;
+    this.snapshots.unshift(...take);
+    if (this.selected !== null) this.selected += take.length;
+    this.stepCache = null;
+    this.emit({ snapshots: true, selection: true });
+    return take.length;
+  }
+
   latest(): GroupSnapshot | undefined {
     return this.snapshots[this.snapshots.length - 1];
   }

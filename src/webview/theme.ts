@@ -44,10 +44,16 @@ function pack(r: number, g: number, b: number, a: number): Rgba {
   };
 }
 
-/** Reads a custom property from the body (where VS Code puts its theme variables). */
+const cache = new Map<string, Rgba>();
+
+/** Reads a colour custom property from the body (cached until the theme changes). */
 export function cssVar(name: string, fallback: string): Rgba {
-  const v = getComputedStyle(document.body).getPropertyValue(name);
-  return parseColor(v, fallback);
+  let c = cache.get(name);
+  if (c === undefined) {
+    c = parseColor(getComputedStyle(document.body).getPropertyValue(name), fallback);
+    cache.set(name, c);
+  }
+  return c;
 }
 
 /** The editor UI font for canvas text, optionally at another pixel size. */
@@ -59,9 +65,17 @@ export function cssFont(sizePx?: number): string {
   return `${size} ${family}`;
 }
 
-/** Calls `fn` whenever VS Code switches theme (it changes the body's class and style). */
+const themeListeners: (() => void)[] = [];
+let observer: MutationObserver | null = null;
+
+/** Calls `fn` whenever VS Code switches theme (it changes the body's class and the page's style). */
 export function onThemeChange(fn: () => void): void {
-  const obs = new MutationObserver(() => fn());
-  obs.observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind'] });
-  obs.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
+  themeListeners.push(fn);
+  if (observer !== null) return;
+  observer = new MutationObserver(() => {
+    cache.clear();
+    for (const l of themeListeners) l();
+  });
+  observer.observe(document.body, { attributes: true, attributeFilter: ['class', 'data-vscode-theme-kind'] });
+  observer.observe(document.documentElement, { attributes: true, attributeFilter: ['style', 'class'] });
 }

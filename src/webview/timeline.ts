@@ -316,7 +316,7 @@ export class TimelineView {
   }
 
   draw(): void {
-    if (!this.dirty || !this.canvas.isConnected || this.canvas.offsetParent === null) return;
+    if (!this.dirty || !this.canvas.isConnected) return;
     this.dirty = false;
     const dpr = window.devicePixelRatio || 1;
     const cssH = LANES.length * LANE_H + 4;

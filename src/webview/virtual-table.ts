@@ -55,6 +55,11 @@ export class VirtualTable<R> {
   private descending: boolean;
   private frame = 0;
   private highlightKey: string | null = null;
+  /** The body's height, kept by a ResizeObserver so rendering never forces a layout. */
+  private viewH = 0;
+  private shownCount = -1;
+  /** The body's scroll position, tracked from scroll events (reading it would force a layout). */
+  private scrollTop = 0;
 
   constructor(private readonly o: VirtualTableOptions<R>) {
     this.rowHeight = o.rowHeight ?? 22;
@@ -99,7 +104,21 @@ export class VirtualTable<R> {
     );
     this.element.style.setProperty('--vt-cols', template);
     this.element.style.setProperty('--vt-row-height', `${this.rowHeight}px`);
-    this.body.addEventListener('scroll', () => this.schedule(), { passive: true });
+    this.body.addEventListener(
+      'scroll',
+      () => {
+        this.scrollTop = this.body.scrollTop;
+        this.schedule();
+      },
+      { passive: true },
+    );
+    new ResizeObserver((entries) => {
+      const h = entries[entries.length - 1]?.contentRect.height ?? 0;
+      if (h !== this.viewH) {
+        this.viewH = h;
+        this.schedule();
+      }
+    }).observe(this.body);
     this.body.addEventListener('click', (e) => {
       const idx = this.indexFromEvent(e);
       if (idx >= 0) this.setActive(idx, true);
@@ -192,11 +211,14 @@ export class VirtualTable<R> {
   private render(): void {
     const n = this.sorted.length;
     const rh = this.rowHeight;
-    this.spacer.style.height = `${n * rh}px`;
-    this.empty.hidden = n > 0;
-    setAttrs(this.element, { 'aria-rowcount': n + 1 });
-    const viewH = this.body.clientHeight || 400;
-    const top = this.body.scrollTop;
+    if (n !== this.shownCount) {
+      this.shownCount = n;
+      this.spacer.style.height = `${n * rh}px`;
+      this.empty.hidden = n > 0;
+      setAttrs(this.element, { 'aria-rowcount': n + 1 });
+    }
+    const viewH = this.viewH || 400;
+    const top = this.scrollTop;
     const first = Math.max(0, Math.floor(top / rh) - OVERSCAN);
     const last = Math.min(n, Math.ceil((top + viewH) / rh) + OVERSCAN);
     const needed = last - first;
@@ -249,10 +271,15 @@ export class VirtualTable<R> {
 
   private scrollTo(index: number): void {
     const rh = this.rowHeight;
-    const viewH = this.body.clientHeight || 400;
+    const viewH = this.viewH || 400;
     const top = index * rh;
-    if (top < this.body.scrollTop) this.body.scrollTop = top;
-    else if (top + rh > this.body.scrollTop + viewH) this.body.scrollTop = top + rh - viewH;
+    let next = this.scrollTop;
+    if (top < next) next = top;
+    else if (top + rh > next + viewH) next = top + rh - viewH;
+    if (next !== this.scrollTop) {
+      this.scrollTop = next;
+      this.body.scrollTop = next;
+    }
   }
 
   private setActive(index: number, notify: boolean): void {
@@ -268,7 +295,7 @@ export class VirtualTable<R> {
   }
 
   private onKey(e: KeyboardEvent): void {
-    const page = Math.max(1, Math.floor((this.body.clientHeight || 400) / this.rowHeight) - 1);
+    const page = Math.max(1, Math.floor((this.viewH || 400) / this.rowHeight) - 1);
     const cur = this.activeIndex;
     let next: number;
     switch (e.key) {

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { Finding, GroupSnapshot } from '../../src/model';
 import {
+  buildChain,
   isControlRequest,
   isReadyMessage,
   isSelectTimeMessage,
@@ -119,6 +120,27 @@ describe('group dashboard webview (Chromium, built bundle, real CSP)', function 
     await d.settled();
     assert.equal(await d.text('[data-testid=group-state]'), 'Stable');
     assert.equal(await d.page.locator('.banner-info').isVisible(), false);
+  });
+
+  it('paints from a recent few snapshots, then loads older history on request', async () => {
+    d = await Dashboard.open();
+    const t = kip848Reconciliation();
+    await d.init(t.snapshots.slice(3), t.events, { moreHistory: true });
+    assert.equal(await d.page.locator('[data-testid=scrubber]').getAttribute('max'), '1');
+    const req = await d.waitFor((m) => isType(m, 'load-history'));
+    const parsed = parseWebviewMessage(req);
+    assert.ok(parsed.ok && parsed.message.type === 'load-history');
+    const { id, beforeTimeMs } = parsed.message;
+    assert.equal(beforeTimeMs, 19000, 'asks for what is older than its oldest snapshot');
+    const older = t.snapshots.filter((s) => s.timeMs < beforeTimeMs);
+    await d.post({ type: 'history', id, history: buildChain(null, older, 100), more: false });
+    await d.settled();
+    assert.equal(await d.page.locator('[data-testid=scrubber]').getAttribute('max'), '4');
+    assert.equal(await d.text('[data-testid=group-state]'), 'Stable', 'still live on the latest');
+    await d.page.locator('[data-testid=scrubber]').focus();
+    await d.page.keyboard.press('Home');
+    await d.settled();
+    assert.match(await d.text('.facts'), /Group epoch\s*3/, 'the loaded history is scrubbable');
   });
 
   it('restores the scrubbed position after a reload from setState', async () => {

@@ -142,6 +142,7 @@ export class Dashboard {
         controls: null,
         window: { snapshots: 300, events: 2000 },
         unavailable: null,
+        moreHistory: false,
         ...extra,
       },
     };

@@ -11,6 +11,7 @@ import {
   type UpdateMessage,
   type WebviewRequest,
   buildChain,
+  historyWindow,
   isPersistedDashboardState,
   jsonEqual,
   parseWebviewMessage,
@@ -40,8 +41,8 @@ export interface DashboardServices {
   readonly diagnose?: Diagnose;
 }
 
-/** Snapshots and events the webview keeps (its scrubber range). */
-const WINDOW = { snapshots: 300, events: 2000 } as const;
+/** Events the webview keeps; how many snapshots depends on the group's size (historyWindow). */
+const WINDOW = { events: 2000 } as const;
 /** At most this many snapshots per update; more (at high simulator speeds) are thinned evenly. */
 const MAX_CHAIN = 20;
 /** Updates are coalesced: at most one message per this many milliseconds. */
@@ -220,15 +221,20 @@ export class DashboardPanel implements vscode.Disposable {
     }
   }
 
+  /** The source's history of the group, ending with its latest snapshot. */
+  private snapshots(): readonly GroupSnapshot[] {
+    const history = this.source?.history(this.groupId) ?? [];
+    const latest = this.source?.snapshot(this.groupId);
+    return latest !== undefined && history[history.length - 1] !== latest ? [...history, latest] : history;
+  }
+
   private postInit(): void {
     const source = this.source;
-    const history = source?.history(this.groupId) ?? [];
-    const latest = source?.snapshot(this.groupId);
-    const all =
-      latest !== undefined && history[history.length - 1] !== latest ? [...history, latest] : history;
-    const window = all.slice(-WINDOW.snapshots);
+    const all = this.snapshots();
+    const sizes = historyWindow(all[all.length - 1]);
+    const window = all.slice(-sizes.init);
     const events = (source?.events(this.groupId) ?? []).slice(-WINDOW.events);
-    const chain = buildChain(null, window, WINDOW.snapshots);
+    const chain = buildChain(null, window, sizes.init);
     this.lastSent = window[window.length - 1] ?? null;
     this.lastFindings = this.findings(window, events);
     this.lastStatus = this.status();
@@ -247,8 +253,9 @@ export class DashboardPanel implements vscode.Disposable {
       events,
       findings: this.lastFindings,
       controls: this.controls?.controlState() ?? null,
-      window: WINDOW,
+      window: { snapshots: sizes.keep, events: WINDOW.events },
       unavailable: this.lastUnavailable,
+      moreHistory: all.length > window.length,
     };
     this.post({ type: 'init', seq: this.seq, init });
     this.lastPost = Date.now();
@@ -269,10 +276,7 @@ export class DashboardPanel implements vscode.Disposable {
       return;
     }
     const source = this.source;
-    const history = source?.history(this.groupId) ?? [];
-    const latest = source?.snapshot(this.groupId);
-    const all =
-      latest !== undefined && history[history.length - 1] !== latest ? [...history, latest] : history;
+    const all = this.snapshots();
     const chain = buildChain(this.lastSent, all, MAX_CHAIN);
     const events = this.pendingEvents;
     this.pendingEvents = [];
@@ -284,7 +288,7 @@ export class DashboardPanel implements vscode.Disposable {
       events,
     };
     if (snapshotsChanged) {
-      const window = all.slice(-WINDOW.snapshots);
+      const window = all.slice(-historyWindow(all[all.length - 1]).keep);
       const findings = this.findings(window, (source?.events(this.groupId) ?? []).slice(-WINDOW.events));
       if (!jsonEqual(findings, this.lastFindings)) {
         msg.findings = findings;
@@ -364,12 +368,29 @@ export class DashboardPanel implements vscode.Disposable {
           await this.openDetails(r.target, r.timeMs);
           this.reply(r.id, true, null);
           return;
+        case 'load-history':
+          this.sendHistory(r.id, r.beforeTimeMs, r.max);
+          return;
       }
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       this.services.log.warn(`dashboard ${this.groupId}: ${r.type} failed: ${message}`);
       this.reply(r.id, false, message);
     }
+  }
+
+  /** Sends a chunk of the snapshots older than the webview's oldest (bounded by the group's size). */
+  private sendHistory(id: number, beforeTimeMs: number, max: number): void {
+    const all = this.snapshots();
+    const older = all.filter((s) => s.timeMs < beforeTimeMs);
+    const sizes = historyWindow(all[all.length - 1]);
+    const chunk = older.slice(-Math.min(max, sizes.chunk));
+    this.post({
+      type: 'history',
+      id,
+      history: buildChain(null, chunk, chunk.length),
+      more: older.length > chunk.length,
+    });
   }
 
   /** Checks a command against this group before the simulator sees it. */

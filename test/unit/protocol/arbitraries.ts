@@ -197,6 +197,12 @@ export const webviewMessageArb: fc.Arbitrary<WebviewMessage> = fc.oneof(
   fc.record({ type: fc.constant('control' as const), id: requestId, command: commandArb }),
   fc.record({ type: fc.constant('export-snapshot' as const), id: requestId, timeMs: time }),
   fc.record({
+    type: fc.constant('load-history' as const),
+    id: requestId,
+    beforeTimeMs: fc.nat(),
+    max: fc.integer({ min: 1, max: 1000 }),
+  }),
+  fc.record({
     type: fc.constant('open-details' as const),
     id: requestId,
     target: fc.oneof(

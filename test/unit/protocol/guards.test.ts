@@ -4,6 +4,7 @@ import {
   type WebviewMessage,
   isControlRequest,
   isExportSnapshotRequest,
+  isHistoryMessage,
   isInitMessage,
   isOpenDetailsRequest,
   isPersistedDashboardState,
@@ -21,6 +22,7 @@ const guards = [
   isSelectTimeMessage,
   isControlRequest,
   isExportSnapshotRequest,
+  isHistoryMessage,
   isOpenDetailsRequest,
   isSimulatorCommand,
   isPersistedDashboardState,
@@ -85,12 +87,21 @@ describe('protocol guards (the webview is untrusted)', () => {
   it('junk wearing a valid type tag never passes', () => {
     const tagged = fc.record(
       {
-        type: fc.constantFrom('ready', 'select-time', 'control', 'export-snapshot', 'open-details'),
+        type: fc.constantFrom(
+          'ready',
+          'select-time',
+          'control',
+          'export-snapshot',
+          'open-details',
+          'load-history',
+        ),
         id: fc.anything(),
         timeMs: fc.anything(),
         command: fc.anything(),
         target: fc.anything(),
         protocolVersion: fc.anything(),
+        beforeTimeMs: fc.anything(),
+        max: fc.anything(),
         extra: fc.anything(),
       },
       { requiredKeys: ['type', 'extra'] },
@@ -189,6 +200,9 @@ describe('protocol guards (the webview is untrusted)', () => {
       },
       { type: 'control', id: 1, command: { kind: 'slow-member', groupId: 'g', memberId: 'm', delayMs: -1 } },
       { type: 'control', id: 1, command: { kind: 'exec', cmd: 'rm -rf /' } },
+      { type: 'load-history', id: 1, beforeTimeMs: null, max: 10 },
+      { type: 'load-history', id: 1, beforeTimeMs: 5, max: 0 },
+      { type: 'load-history', id: 1, beforeTimeMs: 5, max: 1_000_000 },
       { type: 'select-time', timeMs: -1 },
       { type: 'select-time', timeMs: Number.POSITIVE_INFINITY },
       {
@@ -249,6 +263,8 @@ describe('protocol guards (the webview is untrusted)', () => {
     assert.ok(isUpdateMessage({ type: 'update', seq: 2, history: { base: null, deltas: [] }, events: [] }));
     assert.equal(isUpdateMessage({ type: 'update', seq: 2, history: null, events: [] }), false);
     assert.ok(isReplyMessage({ type: 'reply', id: 1, ok: true, message: null }));
+    assert.ok(isHistoryMessage({ type: 'history', id: 3, history: { base: null, deltas: [] }, more: false }));
+    assert.equal(isHistoryMessage({ type: 'history', id: 3, history: { base: null, deltas: [] } }), false);
     assert.equal(isReplyMessage({ type: 'reply', id: '1', ok: true }), false);
   });
 });
