@@ -18,6 +18,142 @@ const TYPES = {
   '.svg': 'image/svg+xml',
 };
 
+// The variables VS Code defines on the page, for three themes (values of Dark Modern, Light
+// Modern and Dark High Contrast). Pick one with /?theme=dark|light|hc; the stand-in script also
+// sets the body class VS Code sets (vscode-dark, vscode-light, vscode-high-contrast).
+const FONT = `  --vscode-font-family: system-ui, "Ubuntu", "Droid Sans", sans-serif;
+  --vscode-font-size: 13px;
+  --vscode-font-weight: normal;
+`;
+const DARK_CHARTS = `  --vscode-charts-blue: #3794ff;
+  --vscode-charts-red: #f14c4c;
+  --vscode-charts-orange: #d18616;
+  --vscode-charts-yellow: #cca700;
+  --vscode-charts-purple: #b180d7;
+  --vscode-charts-green: #89d185;
+`;
+const THEMES = {};
+THEMES.dark = `html {
+  --vscode-panel-background: #181818;
+  --vscode-panelTitle-activeBorder: #0078d4;
+  --vscode-panelTitle-activeForeground: #cccccc;
+  --vscode-panelTitle-inactiveForeground: #9d9d9d;
+  --vscode-settings-headerBorder: #2b2b2b;
+  --vscode-settings-dropdownBackground: #313131;
+  --vscode-settings-dropdownBorder: #3c3c3c;
+  --vscode-settings-dropdownForeground: #cccccc;
+  --vscode-button-secondaryBackground: #313131;
+  --vscode-button-secondaryForeground: #cccccc;
+  --vscode-button-hoverBackground: #026ec1;
+${FONT}  --vscode-foreground: #cccccc;
+  --vscode-descriptionForeground: #9d9d9d;
+  --vscode-errorForeground: #f85149;
+  --vscode-editor-background: #1f1f1f;
+  --vscode-editorWidget-background: #202020;
+  --vscode-panel-border: #2b2b2b;
+  --vscode-focusBorder: #0078d4;
+  --vscode-badge-background: #616161;
+  --vscode-badge-foreground: #f8f8f8;
+${DARK_CHARTS}  --vscode-list-hoverBackground: #2a2d2e;
+  --vscode-list-activeSelectionBackground: #04395e;
+  --vscode-list-activeSelectionForeground: #ffffff;
+  --vscode-list-inactiveSelectionBackground: #37373d;
+  --vscode-input-background: #313131;
+  --vscode-input-foreground: #cccccc;
+  --vscode-input-border: #3c3c3c;
+  --vscode-button-background: #0078d4;
+  --vscode-button-foreground: #ffffff;
+  --vscode-editorWarning-foreground: #cca700;
+  --vscode-textLink-foreground: #4daafc;
+  --vscode-sideBar-background: #181818;
+  --vscode-editorHoverWidget-background: #202020;
+  --vscode-editorHoverWidget-border: #454545;
+  --vscode-testing-iconPassed: #73c991;
+  color-scheme: dark;
+}
+`;
+THEMES.light = `html {
+  --vscode-panel-background: #f8f8f8;
+  --vscode-panelTitle-activeBorder: #005fb8;
+  --vscode-panelTitle-activeForeground: #3b3b3b;
+  --vscode-panelTitle-inactiveForeground: #3b3b3b;
+  --vscode-settings-headerBorder: #e5e5e5;
+  --vscode-settings-dropdownBackground: #ffffff;
+  --vscode-settings-dropdownBorder: #cecece;
+  --vscode-settings-dropdownForeground: #3b3b3b;
+  --vscode-button-secondaryBackground: #e5e5e5;
+  --vscode-button-secondaryForeground: #3b3b3b;
+  --vscode-button-hoverBackground: #0258a8;
+${FONT}  --vscode-foreground: #3b3b3b;
+  --vscode-descriptionForeground: #3b3b3b;
+  --vscode-errorForeground: #f85149;
+  --vscode-editor-background: #ffffff;
+  --vscode-editorWidget-background: #f8f8f8;
+  --vscode-panel-border: #e5e5e5;
+  --vscode-focusBorder: #005fb8;
+  --vscode-badge-background: #cccccc;
+  --vscode-badge-foreground: #3b3b3b;
+  --vscode-charts-blue: #1a85ff;
+  --vscode-charts-red: #e51400;
+  --vscode-charts-orange: #d18616;
+  --vscode-charts-yellow: #bf8803;
+  --vscode-charts-purple: #652d90;
+  --vscode-charts-green: #388a34;
+  --vscode-list-hoverBackground: #f2f2f2;
+  --vscode-list-activeSelectionBackground: #e8e8e8;
+  --vscode-list-activeSelectionForeground: #000000;
+  --vscode-list-inactiveSelectionBackground: #e4e6f1;
+  --vscode-input-background: #ffffff;
+  --vscode-input-foreground: #3b3b3b;
+  --vscode-input-border: #cecece;
+  --vscode-button-background: #005fb8;
+  --vscode-button-foreground: #ffffff;
+  --vscode-editorWarning-foreground: #bf8803;
+  --vscode-textLink-foreground: #005fb8;
+  --vscode-sideBar-background: #f8f8f8;
+  --vscode-editorHoverWidget-background: #f8f8f8;
+  --vscode-editorHoverWidget-border: #c8c8c8;
+  --vscode-testing-iconPassed: #388a34;
+  color-scheme: light;
+}
+`;
+THEMES.hc = `html {
+  --vscode-panel-background: #000000;
+  --vscode-panelTitle-activeBorder: #6fc3df;
+  --vscode-panelTitle-activeForeground: #ffffff;
+  --vscode-panelTitle-inactiveForeground: #ffffff;
+  --vscode-settings-headerBorder: #6fc3df;
+  --vscode-settings-dropdownBackground: #000000;
+  --vscode-settings-dropdownBorder: #6fc3df;
+  --vscode-settings-dropdownForeground: #ffffff;
+  --vscode-button-border: #6fc3df;
+  --vscode-button-secondaryBackground: #000000;
+  --vscode-button-secondaryForeground: #ffffff;
+${FONT}  --vscode-foreground: #ffffff;
+  --vscode-descriptionForeground: rgba(255, 255, 255, 0.7);
+  --vscode-errorForeground: #f48771;
+  --vscode-editor-background: #000000;
+  --vscode-editorWidget-background: #0c141f;
+  --vscode-panel-border: #6fc3df;
+  --vscode-contrastBorder: #6fc3df;
+  --vscode-contrastActiveBorder: #f38518;
+  --vscode-focusBorder: #f38518;
+  --vscode-badge-background: #000000;
+  --vscode-badge-foreground: #ffffff;
+${DARK_CHARTS}  --vscode-input-background: #000000;
+  --vscode-input-foreground: #ffffff;
+  --vscode-input-border: #6fc3df;
+  --vscode-button-background: #000000;
+  --vscode-button-foreground: #ffffff;
+  --vscode-editorWarning-foreground: #ffd700;
+  --vscode-textLink-foreground: #21a6ff;
+  --vscode-editorHoverWidget-background: #0c141f;
+  --vscode-editorHoverWidget-border: #6fc3df;
+  color-scheme: dark;
+}
+`;
+const BODY_CLASS = { dark: 'vscode-dark', light: 'vscode-light', hc: 'vscode-high-contrast' };
+
 // What VS Code injects: acquireVsCodeApi() with postMessage / getState / setState. Messages to the
 // host go to window.__kgdHostReceive (a Playwright binding) and into window.__kgdStandIn.sent;
 // state survives a reload through sessionStorage, the way VS Code keeps it for a restored panel.
@@ -32,6 +168,9 @@ const HOST_SHIM = `(() => {
   document.addEventListener('securitypolicyviolation', (e) => {
     violations.push({ directive: e.violatedDirective, blocked: e.blockedURI, sample: e.sample });
   });
+  const theme = new URLSearchParams(location.search).get('theme') ?? 'dark';
+  const bodyClass = ${JSON.stringify(BODY_CLASS)}[theme] ?? 'vscode-dark';
+  document.addEventListener('DOMContentLoaded', () => document.body.classList.add(bodyClass));
   let acquired = false;
   window.__kgdStandIn = { sent, violations, state: () => state };
   window.acquireVsCodeApi = () => {
@@ -54,45 +193,6 @@ const HOST_SHIM = `(() => {
 })();
 `;
 
-// A dark theme's worth of the variables VS Code defines on the page (values of Dark Modern).
-const THEME = `html {
-  --vscode-font-family: system-ui, "Ubuntu", "Droid Sans", sans-serif;
-  --vscode-font-size: 13px;
-  --vscode-font-weight: normal;
-  --vscode-foreground: #cccccc;
-  --vscode-descriptionForeground: #9d9d9d;
-  --vscode-errorForeground: #f85149;
-  --vscode-editor-background: #1f1f1f;
-  --vscode-editorWidget-background: #202020;
-  --vscode-panel-border: #2b2b2b;
-  --vscode-focusBorder: #0078d4;
-  --vscode-badge-background: #616161;
-  --vscode-badge-foreground: #f8f8f8;
-  --vscode-charts-blue: #3794ff;
-  --vscode-charts-red: #f14c4c;
-  --vscode-charts-orange: #d18616;
-  --vscode-charts-yellow: #cca700;
-  --vscode-charts-purple: #b180d7;
-  --vscode-charts-green: #89d185;
-  --vscode-list-hoverBackground: #2a2d2e;
-  --vscode-list-activeSelectionBackground: #04395e;
-  --vscode-list-activeSelectionForeground: #ffffff;
-  --vscode-list-inactiveSelectionBackground: #37373d;
-  --vscode-input-background: #313131;
-  --vscode-input-foreground: #cccccc;
-  --vscode-input-border: #3c3c3c;
-  --vscode-button-background: #0078d4;
-  --vscode-button-foreground: #ffffff;
-  --vscode-editorWarning-foreground: #cca700;
-  --vscode-textLink-foreground: #4daafc;
-  --vscode-sideBar-background: #181818;
-  --vscode-editorHoverWidget-background: #202020;
-  --vscode-editorHoverWidget-border: #454545;
-  --vscode-testing-iconPassed: #73c991;
-  color-scheme: dark;
-}
-`;
-
 /**
  * Starts the stand-in server. `html` is the page from dashboardHtml(); the stand-in script is
  * inserted (with the page's nonce) before the dashboard's own script, and the theme stylesheet
@@ -101,11 +201,11 @@ const THEME = `html {
  */
 export async function startStandIn(o) {
   const shimTag = `<script nonce="${o.nonce}" src="/standin/host.js"></script>\n`;
-  const themeTag = `<link rel="stylesheet" href="/standin/theme.css">\n`;
-  const page = o.html
-    .replace('<script nonce=', `${shimTag}<script nonce=`)
-    .replace('<title>', `${themeTag}<title>`);
-  if (!page.includes('/standin/host.js') || !page.includes('/standin/theme.css')) {
+  const pageFor = (theme) =>
+    o.html
+      .replace('<script nonce=', `${shimTag}<script nonce=`)
+      .replace('<title>', `<link rel="stylesheet" href="/standin/theme-${theme}.css">\n<title>`);
+  if (!pageFor('dark').includes('/standin/host.js') || !pageFor('dark').includes('/standin/theme-dark.css')) {
     throw new Error('stand-in: could not place the stand-in script in the page');
   }
   const dist = join(o.root, 'dist');
@@ -116,12 +216,15 @@ export async function startStandIn(o) {
         res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
         res.end(body);
       };
-      if (url.pathname === '/' || url.pathname === '/index.html')
-        return send(200, 'text/html; charset=utf-8', page);
+      if (url.pathname === '/' || url.pathname === '/index.html') {
+        const asked = url.searchParams.get('theme') ?? 'dark';
+        return send(200, 'text/html; charset=utf-8', pageFor(THEMES[asked] !== undefined ? asked : 'dark'));
+      }
+      const themeFile = /^\/standin\/theme-(dark|light|hc)\.css$/.exec(url.pathname);
+      if (themeFile !== null) return send(200, TYPES['.css'], THEMES[themeFile[1]]);
       // Browsers ask for a favicon; a webview does not have one.
       if (url.pathname === '/favicon.ico') return send(204, 'image/x-icon', '');
       if (url.pathname === '/standin/host.js') return send(200, TYPES['.js'], HOST_SHIM);
-      if (url.pathname === '/standin/theme.css') return send(200, TYPES['.css'], THEME);
       if (url.pathname.startsWith('/dist/')) {
         const file = normalize(join(dist, decodeURIComponent(url.pathname.slice('/dist/'.length))));
         if (!file.startsWith(dist + sep)) return send(403, 'text/plain', 'forbidden');

@@ -108,7 +108,7 @@ class Dashboard {
       text: TAB_TITLES.diagnostics,
       attrs: { slot: 'header', 'data-tab': 'diagnostics' },
     });
-    this.tabs = el('vscode-tabs', { attrs: { panel: true, 'aria-label': 'Dashboard views' } }, [
+    this.tabs = el('vscode-tabs', { attrs: { 'aria-label': 'Dashboard views' } }, [
       ...DASHBOARD_TABS.map((t) =>
         t === 'diagnostics'
           ? this.diagnosticsTab

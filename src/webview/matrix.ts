@@ -27,7 +27,7 @@ const LEGEND: readonly { status: CellStatus; cssVar: string; fallback: string }[
   { status: CellStatus.Owned, cssVar: '--kgd-owned', fallback: '#3794ff' },
   { status: CellStatus.Revoking, cssVar: '--kgd-revoking', fallback: '#f14c4c' },
   { status: CellStatus.Unreleased, cssVar: '--kgd-unreleased', fallback: '#d18616' },
-  { status: CellStatus.Pending, cssVar: '--kgd-pending', fallback: '#cca700' },
+  { status: CellStatus.Pending, cssVar: '--kgd-pending', fallback: '#89d185' },
   { status: CellStatus.Unassigned, cssVar: '--kgd-unassigned', fallback: '#b180d7' },
 ];
 

@@ -354,6 +354,39 @@ describe('group dashboard webview (Chromium, built bundle, real CSP)', function 
     await d.screenshot('assignment-matrix');
   });
 
+  for (const [theme, owned] of [
+    ['light', [0x1a, 0x85, 0xff]],
+    ['hc', [0x37, 0x94, 0xff]],
+  ] as const) {
+    it(`takes its colours from the theme (${theme}), canvas included`, async () => {
+      d = await Dashboard.open({ width: 1280, height: 900 }, theme);
+      const t = kip848Reconciliation();
+      await d.init(t.snapshots.slice(0, 3), t.events);
+      await d.page.locator('vscode-tab-header[data-tab=assignment]').click();
+      await d.settled();
+      const r = await d.page.evaluate((rgb) => {
+        const canvas = document.querySelector<HTMLCanvasElement>('.matrix-canvas');
+        const ctx = canvas?.getContext('2d');
+        if (canvas === null || canvas === undefined || ctx === null || ctx === undefined) return null;
+        const px = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+        let owned = 0;
+        for (let i = 0; i < px.length; i += 4) {
+          if (px[i] === rgb[0] && px[i + 1] === rgb[1] && px[i + 2] === rgb[2]) owned++;
+        }
+        const body = getComputedStyle(document.body);
+        return { owned, background: body.backgroundColor, bodyClass: document.body.className };
+      }, owned);
+      assert.ok(r !== null);
+      assert.ok(r.owned > 100, `owned cells are drawn in the theme's charts.blue (${r.owned} px)`);
+      assert.equal(r.background, theme === 'light' ? 'rgb(255, 255, 255)' : 'rgb(0, 0, 0)');
+      assert.match(r.bodyClass, theme === 'light' ? /vscode-light/ : /vscode-high-contrast/);
+      await d.screenshot(`theme-${theme}-matrix`);
+      await d.page.locator('vscode-tab-header[data-tab=reconciliation]').click();
+      await d.settled();
+      await d.screenshot(`theme-${theme}-reconciliation`);
+    });
+  }
+
   it('virtualises 1,000 members × 10,000 partitions: a bounded number of rows in the DOM', async () => {
     d = await Dashboard.open();
     const big = largeGroup(1000, 10_000);

@@ -80,7 +80,10 @@ export class Dashboard {
     readonly page: Page,
   ) {}
 
-  static async open(viewport = { width: 1280, height: 900 }): Promise<Dashboard> {
+  static async open(
+    viewport = { width: 1280, height: 900 },
+    theme: 'dark' | 'light' | 'hc' = 'dark',
+  ): Promise<Dashboard> {
     const { browser, server } = await environment();
     const context = await browser.newContext({ viewport });
     const page = await context.newPage();
@@ -96,7 +99,7 @@ export class Dashboard {
     await page.exposeFunction('__kgdHostReceive', (m: unknown) => {
       d.received.push(m);
     });
-    await page.goto(server.url);
+    await page.goto(`${server.url}?theme=${theme}`);
     await d.waitFor((m) => isType(m, 'ready'));
     return d;
   }

@@ -522,3 +522,21 @@ export function registerDashboardSerializer(services: DashboardServices): vscode
     },
   });
 }
+
+export interface Dashboards {
+  /** Opens (or reveals) the dashboard of a group; what "Open Group Dashboard" calls. */
+  open(sourceId: string, groupId: string): void;
+}
+
+/**
+ * The dashboard feature: call once from `activate()` (package.json declares
+ * `onWebviewPanel:kafkaGroups.dashboard`, so VS Code activates the extension to restore panels).
+ */
+export function registerDashboard(context: vscode.ExtensionContext, services: DashboardServices): Dashboards {
+  context.subscriptions.push(registerDashboardSerializer(services));
+  return {
+    open: (sourceId, groupId) => {
+      DashboardPanel.show(services, sourceId, groupId);
+    },
+  };
+}
