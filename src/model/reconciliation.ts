@@ -62,18 +62,6 @@ export function partitionKey(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`;
 }
 
-/** Partition → the member currently holding it (assigned or pending revocation). */
-export function partitionHolders(snapshot: Pick<GroupSnapshot, 'members'>): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const m of snapshot.members) {
-    for (const a of [m.assignment, m.pendingRevocation]) {
-      for (const [t, parts] of Object.entries(a))
-        for (const p of parts) out.set(partitionKey(t, p), m.memberId);
-    }
-  }
-  return out;
-}
-
 /** Identity of a member's step: it is "the same step" while this string stays the same. */
 export function stepKey(m: MemberSnapshot, group: Pick<GroupSnapshot, 'state' | 'groupEpoch'>): string {
   if (m.reconciliation !== null) return `${m.reconciliation}|${m.memberEpoch}`;
