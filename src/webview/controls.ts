@@ -6,7 +6,7 @@ import {
   formatClock,
 } from '../model';
 import { LIMITS } from '../protocol/dashboard';
-import { el, setText } from './dom';
+import { el, setText, uniqueId } from './dom';
 import type { DashboardStore } from './store';
 
 interface Option {
@@ -27,33 +27,68 @@ const SLOW_DELAYS: readonly Option[] = [
   { value: '0', label: 'normal speed' },
 ];
 const KAFKA_NAME = /^[a-zA-Z0-9._-]+$/;
+/** Option value for "the protocol's default assignor" (not a legal assignor name, so no clash). */
+const DEFAULT_ASSIGNOR = '(default)';
 
 /** A vscode-single-select whose options are replaced only when they change (keeps the selection). */
+/**
+ * A vscode-single-select whose options are replaced only when they change. A changed list gets a
+ * fresh element (options in place before it connects), which the element renders reliably;
+ * `element` is a stable wrapper, so callers keep one node.
+ */
 class Select {
-  readonly element: SelectElement;
+  readonly element: HTMLSpanElement;
+  private select: SelectElement;
   private key = '';
 
-  constructor(label: string, onChange?: (value: string) => void, testId?: string) {
-    this.element = el('vscode-single-select', {
-      attrs: { 'aria-label': label, title: label, 'data-testid': testId },
-    });
-    if (onChange !== undefined) this.element.addEventListener('change', () => onChange(this.element.value));
+  constructor(
+    private readonly label: string,
+    private readonly onChange?: (value: string) => void,
+    private readonly testId?: string,
+    private readonly size: 's' | 'm' | 'l' = 'm',
+  ) {
+    this.select = this.make([]);
+    this.element = el('span', { className: 'select-wrap' }, [this.select]);
+  }
+
+  private make(options: readonly HTMLElement[]): SelectElement {
+    const s = el(
+      'vscode-single-select',
+      {
+        className: `select-${this.size}`,
+        attrs: { 'aria-label': this.label, title: this.label, 'data-testid': this.testId },
+      },
+      options,
+    ) as SelectElement;
+    const onChange = this.onChange;
+    if (onChange !== undefined) s.addEventListener('change', () => onChange(s.value));
+    return s;
   }
 
   setOptions(options: readonly Option[], selected?: string): void {
     const key = options.map((o) => `${o.value}\u0000${o.label}`).join('\u0001');
     if (key !== this.key) {
       this.key = key;
-      const keep = selected ?? this.element.value;
-      this.element.replaceChildren(
-        ...options.map((o) => el('vscode-option', { text: o.label, attrs: { value: o.value } })),
+      const keep = selected ?? this.select.value;
+      const want = options.some((o) => o.value === keep) ? keep : (options[0]?.value ?? '');
+      const fresh = this.make(
+        options.map((o) =>
+          el('vscode-option', { text: o.label, attrs: { value: o.value, selected: o.value === want } }),
+        ),
       );
-      if (options.some((o) => o.value === keep)) this.element.value = keep;
-    } else if (selected !== undefined && this.element.value !== selected) this.element.value = selected;
+      const hadFocus = this.element.contains(document.activeElement);
+      this.select.replaceWith(fresh);
+      this.select = fresh;
+      if (hadFocus) fresh.focus();
+    } else if (selected !== undefined && this.select.value !== selected) this.select.value = selected;
   }
 
   get value(): string {
-    return this.element.value;
+    return this.select.value;
+  }
+
+  set value(v: string) {
+    if (this.select.value !== v) this.select.value = v;
   }
 }
 
@@ -80,7 +115,8 @@ export class ControlsView {
   private readonly slowDelay: Select;
   private readonly restartButton: HTMLElement;
   private readonly switchButton: HTMLElement;
-  private readonly subscription: MultiSelectElement;
+  private subscription: MultiSelectElement;
+  private readonly subscriptionBox: HTMLSpanElement;
   private readonly topic: Select;
   private readonly count: TextFieldElement;
   private selectedMember: string | null = null;
@@ -101,12 +137,18 @@ export class ControlsView {
       attrs: { secondary: true, icon: 'debug-step-over', title: 'Advance to the next thing that happens' },
       on: { click: () => void this.run({ kind: 'step' }) },
     });
-    this.speed = new Select('Speed', (v) => void this.run({ kind: 'set-speed', speed: Number(v) }), 'speed');
+    this.speed = new Select(
+      'Speed',
+      (v) => void this.run({ kind: 'set-speed', speed: Number(v) }),
+      'speed',
+      's',
+    );
     this.speed.setOptions(SPEEDS.map((s) => ({ value: String(s), label: `${s}×` })));
     this.scenario = new Select(
       'Scenario',
       (v) => void this.run({ kind: 'choose-scenario', scenarioId: v }),
       'scenario',
+      'l',
     );
 
     this.protocol = new Select('Protocol of the new member', () => this.updateAssignors());
@@ -128,7 +170,7 @@ export class ControlsView {
     });
 
     this.member = new Select('Member to act on', (v) => this.chooseMember(v), 'member');
-    this.slowDelay = new Select('How much slower');
+    this.slowDelay = new Select('How much slower', undefined, undefined, 'l');
     this.slowDelay.setOptions(SLOW_DELAYS);
     const crash = el('vscode-button', {
       text: 'Crash',
@@ -174,9 +216,8 @@ export class ControlsView {
           }),
       },
     });
-    this.subscription = el('vscode-multi-select', {
-      attrs: { 'aria-label': 'Topics the member subscribes to', title: 'Subscription' },
-    });
+    this.subscription = this.makeSubscription([], []);
+    this.subscriptionBox = el('span', { className: 'select-wrap' }, [this.subscription]);
     const changeSub = el('vscode-button', {
       text: 'Change subscription',
       attrs: { secondary: true, icon: 'list-selection' },
@@ -190,8 +231,9 @@ export class ControlsView {
           })),
       },
     });
-    this.topic = new Select('Topic to add partitions to');
+    this.topic = new Select('Topic to add partitions to', undefined, undefined, 'm');
     this.count = el('vscode-textfield', {
+      className: 'count-field',
       attrs: {
         type: 'number',
         min: 1,
@@ -211,8 +253,27 @@ export class ControlsView {
         el('span', { className: 'control-label', text: label }),
         ...children,
       ]);
-    const actions = el('details', { className: 'control-actions' }, [
-      el('summary', { text: 'Simulate: add members, crash, slow down, change topics' }),
+    // A disclosure button rather than <details>: Chrome skips rendering closed <details>
+    // content, and the select elements read their option labels through innerText.
+    const panelId = uniqueId('sim-actions');
+    const toggle = el('button', {
+      className: 'disclosure',
+      text: 'Simulate: add members, crash, slow down, change topics',
+      attrs: {
+        type: 'button',
+        'aria-expanded': 'false',
+        'aria-controls': panelId,
+        'data-testid': 'sim-actions',
+      },
+      on: {
+        click: () => {
+          const open = toggle.getAttribute('aria-expanded') !== 'true';
+          toggle.setAttribute('aria-expanded', open ? 'true' : 'false');
+          actions.hidden = !open;
+        },
+      },
+    });
+    const actions = el('div', { className: 'control-actions', attrs: { id: panelId } }, [
       group('New member', [this.protocol.element, this.assignor.element, this.instanceId, addMember]),
       group('Member', [
         this.member.element,
@@ -222,9 +283,10 @@ export class ControlsView {
         this.restartButton,
         this.switchButton,
       ]),
-      group('Subscription', [this.subscription, changeSub]),
+      group('Subscription', [this.subscriptionBox, changeSub]),
       group('Topic', [this.topic.element, this.count, addPartitions]),
     ]);
+    actions.hidden = true;
     this.element = el('section', { className: 'controls', attrs: { 'aria-label': 'Simulator controls' } }, [
       el('div', { className: 'control-row' }, [
         this.playButton,
@@ -236,6 +298,7 @@ export class ControlsView {
         el('div', { className: 'grow' }),
         this.clock,
       ]),
+      toggle,
       actions,
       this.status,
     ]);
@@ -267,7 +330,8 @@ export class ControlsView {
       kind: 'add-member',
       groupId: this.store.groupId,
       protocol,
-      assignor: this.assignor.value === '' ? null : this.assignor.value,
+      assignor:
+        this.assignor.value === DEFAULT_ASSIGNOR || this.assignor.value === '' ? null : this.assignor.value,
       instanceId: id === '' ? null : id,
     });
   }
@@ -299,7 +363,7 @@ export class ControlsView {
   /** Selects the member the member actions apply to (the reconciliation table calls this too). */
   chooseMember(memberId: string): void {
     this.selectedMember = memberId;
-    if (this.member.value !== memberId) this.member.element.value = memberId;
+    this.member.value = memberId;
     this.updateMemberActions();
   }
 
@@ -324,10 +388,25 @@ export class ControlsView {
       this.switchButton.textContent =
         m.memberType === 'classic' ? 'Switch to consumer protocol' : 'Switch to classic protocol';
     }
-    if (m !== undefined && this.subscriptionFor !== m.memberId) {
-      this.subscriptionFor = m.memberId;
-      this.subscription.value = [...m.subscribedTopicNames];
+    const topics = this.store.controls?.topics ?? [];
+    const key = `${m?.memberId ?? ''}\u0001${topics.join('\u0000')}`;
+    if (m !== undefined && this.subscriptionFor !== key) {
+      this.subscriptionFor = key;
+      // A fresh element with the member's topics marked selected (see Select for why).
+      const fresh = this.makeSubscription(topics, m.subscribedTopicNames);
+      this.subscription.replaceWith(fresh);
+      this.subscription = fresh;
     }
+  }
+
+  private makeSubscription(topics: readonly string[], subscribed: readonly string[]): MultiSelectElement {
+    return el(
+      'vscode-multi-select',
+      { attrs: { 'aria-label': 'Topics the member subscribes to', title: 'Subscription' } },
+      topics.map((t) =>
+        el('vscode-option', { text: t, attrs: { value: t, selected: subscribed.includes(t) } }),
+      ),
+    );
   }
 
   render(): void {
@@ -360,10 +439,6 @@ export class ControlsView {
     if (topicsKey !== this.topicsKey) {
       this.topicsKey = topicsKey;
       this.topic.setOptions(c.topics.map((t) => ({ value: t, label: t })));
-      this.subscription.replaceChildren(
-        ...c.topics.map((t) => el('vscode-option', { text: t, attrs: { value: t } })),
-      );
-      this.subscriptionFor = null;
     }
     const latest = this.store.latest();
     this.member.setOptions(

@@ -306,7 +306,8 @@ describe('group dashboard webview (Chromium, built bundle, real CSP)', function 
     assert.equal(await d.text('.controls .control-status'), 'The simulator is busy loading a scenario.');
 
     // Add a static member through the form; an invalid instance id is caught before sending.
-    await d.page.locator('.control-actions summary').click();
+    await d.page.locator('[data-testid=sim-actions]').click();
+    assert.equal(await d.page.locator('[data-testid=sim-actions]').getAttribute('aria-expanded'), 'true');
     const field = d.page.locator('vscode-textfield').first();
     await field.locator('input').fill('bad id!');
     const before = d.received.length;
@@ -324,6 +325,27 @@ describe('group dashboard webview (Chromium, built bundle, real CSP)', function 
       protocol: 'consumer',
       assignor: null,
       instanceId: 'payments-0',
+    });
+    // Member actions act on the member selected in the reconciliation table.
+    await d.page.locator('.reconciliation .vt-body .vt-row', { hasText: 'consumer-2' }).click();
+    let at = d.received.length;
+    await d.page.getByRole('button', { name: 'Change subscription', exact: true }).click();
+    const sub = await d.waitFor((m) => isType(m, 'control'), at);
+    assert.ok(isControlRequest(sub));
+    assert.deepEqual(sub.command, {
+      kind: 'change-subscription',
+      groupId: 'orders-processor',
+      memberId: 'p9sT4kQ1R8e7yWnU2bV6Zw',
+      topics: ['orders', 'payments'],
+    });
+    at = d.received.length;
+    await d.page.getByRole('button', { name: 'Crash', exact: true }).click();
+    const crash = await d.waitFor((m) => isType(m, 'control'), at);
+    assert.ok(isControlRequest(crash));
+    assert.deepEqual(crash.command, {
+      kind: 'crash-member',
+      groupId: 'orders-processor',
+      memberId: 'p9sT4kQ1R8e7yWnU2bV6Zw',
     });
     await d.screenshot('simulator-controls');
   });
