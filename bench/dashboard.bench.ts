@@ -159,7 +159,7 @@ function snapshotAt(sim: Sim, tick: number, prev: GroupSnapshot | null): GroupSn
 }
 
 /** `count` consecutive snapshots of a `members` × `partitions` group (unchanged members shared). */
-export function makeSnapshots(members: number, partitions: number, count: number): GroupSnapshot[] {
+function makeSnapshots(members: number, partitions: number, count: number): GroupSnapshot[] {
   const topics = topicsFor(partitions);
   const cols = topics.reduce((n, t) => n + t.partitions, 0);
   const owner = new Int32Array(cols);
@@ -268,7 +268,7 @@ async function firstPaint(page: Page, url: string, init: HostMessage): Promise<F
   };
 }
 
-export async function runSize(
+async function runSize(
   browser: Browser,
   url: string,
   members: number,
@@ -426,11 +426,9 @@ async function main(): Promise<void> {
   }
 }
 
-if (require.main === module) {
-  main().catch((err: unknown) => {
-    process.stderr.write(
-      `dashboard bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-    );
-    process.exitCode = 1;
-  });
-}
+main().catch((err: unknown) => {
+  process.stderr.write(
+    `dashboard bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
+  process.exitCode = 1;
+});
