@@ -31,7 +31,12 @@ const builds = [
 ];
 if (existsSync(join(root, 'src/webview/main.ts'))) {
   builds.push({
-    entryPoints: { webview: join(root, 'src/webview/main.ts') },
+    // webview.js + webview.css (the dashboard and uPlot's styles), and codicon.css + its font,
+    // all served from dist/ under the webview's CSP.
+    entryPoints: {
+      webview: join(root, 'src/webview/main.ts'),
+      codicon: join(root, 'node_modules/@vscode/codicons/dist/codicon.css'),
+    },
     outdir: join(root, 'dist'),
     platform: 'browser',
     format: 'iife',

@@ -9,28 +9,24 @@
 import {
   describeEvent,
   formatAssignment,
+  formatClock,
+  formatDuration,
   hasPartition,
   partitionCount,
+  type Finding,
+  type FindingEvidence,
+  type FindingSeverity,
   type GroupEvent,
   type GroupSnapshot,
-  type MemberLabel,
+  type MemberLabeler,
   type MemberSnapshot,
 } from '../model';
 
-export type Severity = 'error' | 'warning' | 'info';
+export type { Finding };
+type Severity = FindingSeverity;
 
-export interface Finding {
-  /** Stable across refreshes: the rule id plus its subject, e.g. `waiting-on-revocation/m2`. */
-  readonly id: string;
-  readonly rule: string;
-  readonly severity: Severity;
-  /** One sentence, e.g. "consumer-2 left: max.poll.interval.ms exceeded". */
-  readonly title: string;
-  /** What it means and what to do. */
-  readonly detail: string;
-  /** The facts the finding rests on, one per line. */
-  readonly evidence: readonly string[];
-  /** When the condition started or happened (same clock as the snapshot), if known. */
+/** A finding while rules run: the model's Finding plus when its condition began, for ordering. */
+interface Draft extends Finding {
   readonly sinceMs: number | null;
 }
 
@@ -40,19 +36,19 @@ export interface DiagnosticsInput {
   readonly events: readonly GroupEvent[];
   readonly nowMs: number;
   /** Turns a member id into the name the user knows. */
-  readonly label?: MemberLabel;
+  readonly label?: MemberLabeler;
   /** How far back event-based rules look (default 10 minutes). */
   readonly windowMs?: number;
 }
 
-type Rule = (ctx: Context) => Finding[];
+type Rule = (ctx: Context) => Draft[];
 
 interface Context {
   readonly s: GroupSnapshot;
   readonly recent: readonly GroupEvent[];
   readonly all: readonly GroupEvent[];
   readonly now: number;
-  readonly label: MemberLabel;
+  readonly label: MemberLabeler;
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
@@ -60,7 +56,7 @@ const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2
 export function diagnose(input: DiagnosticsInput): Finding[] {
   const windowMs = input.windowMs ?? 600_000;
   const byId = new Map(input.snapshot.members.map((m) => [m.memberId, m]));
-  const label: MemberLabel =
+  const label: MemberLabeler =
     input.label ??
     ((id) => {
       const m = byId.get(id);
@@ -83,20 +79,21 @@ export function diagnose(input: DiagnosticsInput): Finding[] {
 }
 
 function seconds(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 120_000) return `${Math.round(ms / 1000)} s`;
-  return `${Math.round(ms / 60_000)} min`;
+  return formatDuration(ms);
 }
 
-function clock(ms: number): string {
-  const t = Math.max(0, Math.round(ms));
-  const m = Math.floor(t / 60_000);
-  const s = Math.floor((t % 60_000) / 1000);
-  return `${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}.${String(t % 1000).padStart(3, '0')}`;
+/** Evidence from an event: its time and its sentence. */
+function at(e: GroupEvent, label: MemberLabeler): FindingEvidence {
+  return {
+    text: `${formatClock(e.timeMs)} ${describeEvent(e, label)}`,
+    timeMs: e.timeMs,
+    memberId: 'memberId' in e ? e.memberId : null,
+  };
 }
 
-function at(e: GroupEvent, label: MemberLabel): string {
-  return `${clock(e.timeMs)} ${describeEvent(e, label)}`;
+/** Evidence that is a plain observation. */
+function fact(text: string, memberId: string | null = null, timeMs: number | null = null): FindingEvidence {
+  return { text, timeMs, memberId };
 }
 
 // --- rules -------------------------------------------------------------------------------------
@@ -145,7 +142,7 @@ const staticRestart: Rule = ({ recent, label }) =>
 /** KIP-848: partitions waiting for their previous owner to revoke them. */
 const waitingOnRevocation: Rule = ({ s, all, now, label }) => {
   if (s.protocol !== 'consumer') return [];
-  const out: Finding[] = [];
+  const out: Draft[] = [];
   for (const holder of s.members) {
     if (partitionCount(holder.pendingRevocation) === 0) continue;
     const waiters = s.members.filter(
@@ -169,13 +166,19 @@ const waitingOnRevocation: Rule = ({ s, all, now, label }) => {
         `${label(holder.memberId)} must acknowledge giving up ${partitions} before ${waiters.length > 0 ? waiters.map((w) => label(w.memberId)).join(', ') : 'the new owners'} can have them. ` +
         'A slow onPartitionsRevoked or a blocked poll loop holds the group in Reconciling; the rebalance timeout (max.poll.interval.ms) fences it eventually.',
       evidence: [
-        `${label(holder.memberId)}: epoch ${holder.memberEpoch}, ${holder.reconciliation ?? 'state unknown'}, pending revocation ${partitions}`,
-        ...waiters.map(
-          (w) =>
+        fact(
+          `${label(holder.memberId)}: epoch ${holder.memberEpoch}, ${holder.reconciliation ?? 'state unknown'}, pending revocation ${partitions}`,
+          holder.memberId,
+          since,
+        ),
+        ...waiters.map((w) =>
+          fact(
             `${label(w.memberId)}: epoch ${w.memberEpoch}, ${w.reconciliation ?? ''}, target ${formatAssignment(w.targetAssignment ?? {})}`,
+            w.memberId,
+          ),
         ),
         ...(holder.client?.condition !== null && holder.client?.condition !== undefined
-          ? [`client: ${holder.client.condition}`]
+          ? [fact(`client: ${holder.client.condition}`, holder.memberId)]
           : []),
       ],
       sinceMs: since,
@@ -239,7 +242,7 @@ const rebalanceStorm: Rule = ({ s, recent, label }) => {
         (s.protocol === 'classic'
           ? ' Static membership (group.instance.id) avoids rebalances on quick restarts.'
           : ''),
-      evidence: [...flappers, ...bumps.slice(-5).map((e) => at(e, label))],
+      evidence: [...flappers.map((f) => fact(f)), ...bumps.slice(-5).map((e) => at(e, label))],
       sinceMs: bumps[0].timeMs,
     },
   ];
@@ -276,7 +279,7 @@ const idleMembers: Rule = ({ s, label }) => {
       severity: 'info',
       title: `${idle.length} member${idle.length === 1 ? ' has' : 's have'} no partitions`,
       detail: `The group has ${s.members.length} members for ${total} partitions; the extra consumers wait as standbys. Add partitions to use them.`,
-      evidence: idle.slice(0, 10).map((m) => `${label(m.memberId)}: no assignment`),
+      evidence: idle.slice(0, 10).map((m) => fact(`${label(m.memberId)}: no assignment`, m.memberId)),
       sinceMs: null,
     },
   ];
@@ -311,7 +314,9 @@ const unassigned: Rule = ({ s }) => {
           ? 'The group is computing a new target assignment; they will be assigned on the next heartbeat.'
           : 'Nobody consumes these partitions. If it persists, check the assignor and the members’ subscriptions.',
       evidence: [
-        missing.slice(0, 20).join(', ') + (missing.length > 20 ? ` … and ${missing.length - 20} more` : ''),
+        fact(
+          missing.slice(0, 20).join(', ') + (missing.length > 20 ? ` … and ${missing.length - 20} more` : ''),
+        ),
       ],
       sinceMs: null,
     },
@@ -330,7 +335,7 @@ const eagerProtocol: Rule = ({ s }) => {
       detail:
         `With ${s.assignor ?? 'this assignor'}, each rebalance revokes all partitions from all members first. ` +
         'cooperative-sticky (partition.assignment.strategy) or the consumer protocol (group.protocol=consumer, Kafka 4.0+) move only what must move.',
-      evidence: [`selected protocol: ${s.assignor ?? 'unknown'} (eager)`],
+      evidence: [fact(`selected protocol: ${s.assignor ?? 'unknown'} (eager)`)],
       sinceMs: null,
     },
   ];
@@ -339,7 +344,7 @@ const eagerProtocol: Rule = ({ s }) => {
 /** Lag: partitions stalled, stopped or with data deleted under the consumer. */
 const lagProblems: Rule = ({ s }) => {
   const parts = s.lag?.partitions ?? [];
-  const out: Finding[] = [];
+  const out: Draft[] = [];
   const below = parts.filter((p) => p.belowLogStart);
   if (below.length > 0) {
     out.push({
@@ -351,8 +356,8 @@ const lagProblems: Rule = ({ s }) => {
         'Retention removed data the group had not read. The consumer will jump per auto.offset.reset; the skipped records are lost to it.',
       evidence: below
         .slice(0, 10)
-        .map(
-          (p) => `${p.topic}-${p.partition}: committed ${p.committedOffset}, log start ${p.logStartOffset}`,
+        .map((p) =>
+          fact(`${p.topic}-${p.partition}: committed ${p.committedOffset}, log start ${p.logStartOffset}`),
         ),
       sinceMs: null,
     });
@@ -368,7 +373,7 @@ const lagProblems: Rule = ({ s }) => {
         'The committed offset stopped moving while data keeps arriving (STALL), or commits stopped altogether (STOP).',
       evidence: bad
         .slice(0, 10)
-        .map((p) => `${p.topic}-${p.partition}: ${p.status}, lag ${p.lag ?? 'no commit'}`),
+        .map((p) => fact(`${p.topic}-${p.partition}: ${p.status}, lag ${p.lag ?? 'no commit'}`)),
       sinceMs: null,
     });
   }
@@ -381,7 +386,7 @@ const lagProblems: Rule = ({ s }) => {
       title: `lag is growing on ${growing.length} partition${growing.length === 1 ? '' : 's'}`,
       detail:
         'The consumers commit progress but fall further behind the producers. Add consumers (and partitions) or speed up processing.',
-      evidence: growing.slice(0, 10).map((p) => `${p.topic}-${p.partition}: lag ${p.lag ?? '?'}`),
+      evidence: growing.slice(0, 10).map((p) => fact(`${p.topic}-${p.partition}: lag ${p.lag ?? '?'}`)),
       sinceMs: null,
     });
   }
@@ -399,7 +404,13 @@ const stale: Rule = ({ s, now }) =>
           severity: 'warning',
           title: `this view is stale: ${s.stale.reason}`,
           detail: 'What you see is the last successful observation; the group may have changed since.',
-          evidence: [`last observation ${seconds(Math.max(0, now - s.stale.sinceMs))} ago`],
+          evidence: [
+            fact(
+              `last observation ${seconds(Math.max(0, now - s.stale.sinceMs))} ago`,
+              null,
+              s.stale.sinceMs,
+            ),
+          ],
           sinceMs: s.stale.sinceMs,
         },
       ];

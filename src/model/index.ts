@@ -2,4 +2,8 @@ export * from './assignment';
 export * from './events';
 export * from './lag';
 export * from './snapshot';
+export * from './controls';
 export * from './describe';
+export * from './findings';
+export * from './reconciliation';
+export * from './matrix';
