@@ -37,7 +37,8 @@ describe('scenario durations', () => {
     assert.equal(formatClock(61_005), '01:01.005');
     assert.equal(formatClock(3_723_000), '1:02:03.000');
     assert.equal(formatDuration(850), '850 ms');
-    assert.equal(formatDuration(12_500), '12.5 s');
+    assert.equal(formatDuration(12_500), '12 s');
+    assert.equal(formatDuration(2_500), '2.5 s');
     assert.equal(formatDuration(200_000), '3 min 20 s');
   });
 });
