@@ -8,6 +8,9 @@ import type { Network } from './world';
  */
 export class SimNetwork implements Network {
   private readonly cutOff = new Map<string, number | null>();
+  private readonly watchers = new Map<string, Set<(cutOff: boolean) => void>>();
+  /** What watchers were last told, per client. */
+  private readonly told = new Map<string, boolean>();
 
   constructor(
     private readonly timers: Timers,
@@ -32,6 +35,40 @@ export class SimNetwork implements Network {
   partition(clientKey: string, untilMs: number | null): void {
     if (untilMs === null) this.cutOff.delete(clientKey);
     else this.cutOff.set(clientKey, untilMs);
+    this.notify(clientKey);
+    if (untilMs !== null && this.watchers.has(clientKey)) {
+      this.timers.schedule(Math.max(0, untilMs - this.timers.now()), () => this.notify(clientKey));
+    }
+  }
+
+  watch(clientKey: string, listener: (cutOff: boolean) => void): () => void {
+    let set = this.watchers.get(clientKey);
+    if (set === undefined) {
+      set = new Set();
+      this.watchers.set(clientKey, set);
+      this.told.set(clientKey, this.isPartitioned(clientKey));
+      const until = this.cutOff.get(clientKey);
+      if (until !== undefined && until !== null) {
+        this.timers.schedule(Math.max(0, until - this.timers.now()), () => this.notify(clientKey));
+      }
+    }
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) {
+        this.watchers.delete(clientKey);
+        this.told.delete(clientKey);
+      }
+    };
+  }
+
+  private notify(clientKey: string): void {
+    const set = this.watchers.get(clientKey);
+    if (set === undefined) return;
+    const now = this.isPartitioned(clientKey);
+    if (this.told.get(clientKey) === now) return;
+    this.told.set(clientKey, now);
+    for (const l of [...set]) l(now);
   }
 
   isPartitioned(clientKey: string): boolean {

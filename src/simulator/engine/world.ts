@@ -119,6 +119,13 @@ export interface Network {
   /** Cuts a client off until `untilMs` (virtual time), or heals it when `untilMs` is null. */
   partition(clientKey: string, untilMs: number | null): void;
   isPartitioned(clientKey: string): boolean;
+  /**
+   * Tells `listener` when the client is cut off (true) and when it is healed (false), at the
+   * instant it happens. Clients use it for what fails at once when the whole network is gone
+   * (fetching from partition leaders); the coordinator protocol still learns only through
+   * timeouts. Returns a function that stops the notifications.
+   */
+  watch?(clientKey: string, listener: (cutOff: boolean) => void): () => void;
 }
 
 export interface SimWorld {
