@@ -229,6 +229,8 @@ export class ClassicConsumerClient implements SimulatedConsumer {
 
   // --- application-thread plumbing --------------------------------------------------------------------
   private pollQueued = false;
+  /** The application owns no partition it fetches from (all revoked, lost or paused). */
+  private noPartitionToFetch = true;
   /** Since when the application has had nothing it can fetch (null while it has). */
   private emptySinceMs: number | null = null;
   /** The last moment the application thread was inside poll() running this client's work. */
@@ -457,12 +459,12 @@ export class ClassicConsumerClient implements SimulatedConsumer {
    * gone): its poll() returns nothing and is called again at once, so it is always "in poll()".
    */
   private nothingToFetch(): boolean {
-    if (this.world.network.isPartitioned(this.name)) return true;
-    return isEmptyAssignment(subtractAssignment(this.app.owned(), this.app.paused()));
+    return this.noPartitionToFetch || this.world.network.isPartitioned(this.name);
   }
 
   /** Call after anything that changes what the application can fetch. */
   private noteFetchable(): void {
+    this.noPartitionToFetch = isEmptyAssignment(subtractAssignment(this.app.owned(), this.app.paused()));
     if (!this.nothingToFetch()) this.emptySinceMs = null;
     else this.emptySinceMs ??= this.now();
   }

@@ -33,6 +33,7 @@ import {
 import { LogModel } from '../../../src/simulator/engine/logs';
 import { MetadataImage } from '../../../src/simulator/engine/metadata';
 import { SimNetwork } from '../../../src/simulator/engine/network';
+import type { SimulationParts } from '../../../src/simulator/engine/simulation';
 import { OffsetStore } from '../../../src/simulator/engine/offsets';
 import {
   DEFAULT_BROKER_CONFIG,
@@ -216,7 +217,7 @@ export function scriptedWorld(opts: WorldOptions = {}): TestWorld & { readonly c
 }
 
 /** A consumer-protocol coordinator that knows no groups (the classic tests need none). */
-class NoConsumerGroups implements ConsumerProtocolCoordinator {
+export class NoConsumerGroups implements ConsumerProtocolCoordinator {
   hasGroup(): boolean {
     return false;
   }
@@ -267,6 +268,25 @@ export function realWorld(
     );
   });
   return { ...world, classic: classic as unknown as ClassicGroupCoordinator };
+}
+
+/**
+ * Simulation parts for the classic protocol: the real classic coordinator, this client with the
+ * test assignors (the real client assignors are wired by the engine), and no KIP-848 coordinator.
+ */
+export function classicParts(): SimulationParts {
+  return {
+    createConsumerCoordinator: () => new NoConsumerGroups(),
+    createClassicCoordinator: (world) => asProtocolCoordinator(new ClassicGroupCoordinator(world)),
+    createConsumer: (world, name, config, behaviour) =>
+      new ClassicConsumerClient(world, name, config, behaviour, lookupTestAssignor),
+    newTopicId: (random) =>
+      Buffer.from(random.bytes16())
+        .toString('base64')
+        .replace(/\+/g, '-')
+        .replace(/\//g, '_')
+        .replace(/=+$/, ''),
+  };
 }
 
 export function clientConfig(name: string, overrides: Partial<ConsumerConfig> = {}): ConsumerConfig {

@@ -15,6 +15,7 @@ import {
   runFor,
   runUntil,
   scriptedWorld,
+  syncError,
   syncResponse,
 } from './classic-client-harness';
 
@@ -321,6 +322,266 @@ describe('ClassicConsumerClient (scripted coordinator)', () => {
     });
   });
 
+  describe('JoinGroup and SyncGroup errors', () => {
+    it('REBALANCE_IN_PROGRESS on JoinGroup: joins again at once', () => {
+      const w = scriptedWorld();
+      const c = newClient(w, 'c1');
+      c.start();
+      runUntil(w, () => w.coord.pendingJoins().length > 0);
+      w.coord.joins[0].reply(joinError('MEMBER_ID_REQUIRED', 'c1-x'));
+      runUntil(w, () => w.coord.pendingJoins().length > 0);
+      const answeredAt = w.scheduler.now();
+      w.coord.joins[1].reply(joinError('REBALANCE_IN_PROGRESS', 'c1-x'));
+      runUntil(w, () => w.coord.pendingJoins().length > 0);
+      const again = w.coord.pendingJoins()[0];
+      assert.ok(again.atMs - answeredAt <= 4, 'no backoff');
+      assert.equal(again.request.memberId, 'c1-x');
+      assert.equal(again.request.reason, 'rebalance failed due to RebalanceInProgressException');
+    });
+
+    it('UNKNOWN_MEMBER_ID on JoinGroup: forgets the member id and joins as a new member', () => {
+      const w = scriptedWorld();
+      const c = newClient(w, 'c1');
+      c.start();
+      joinScripted(w, c, { assigned: orders(0), generation: 2 });
+      w.coord.heartbeatAnswer = () => 'REBALANCE_IN_PROGRESS';
+      runUntil(w, () => w.coord.pendingJoins().length > 0);
+      w.coord.pendingJoins()[0].reply(joinError('UNKNOWN_MEMBER_ID', 'c1-id'));
+      runUntil(w, () => w.coord.pendingJoins().length > 0);
+      assert.equal(w.coord.pendingJoins()[0].request.memberId, '');
+      assert.equal(c.generationId(), -1);
+    });
+
+    it('COORDINATOR_NOT_AVAILABLE on JoinGroup: looks the coordinator up again, then joins again at once', () => {
+      const w = scriptedWorld();
+      const c = newClient(w, 'c1');
+      c.start();
+      runUntil(w, () => w.coord.pendingJoins().length > 0);
+      w.coord.joins[0].reply(joinError('MEMBER_ID_REQUIRED', 'c1-x'));
+      runUntil(w, () => w.coord.pendingJoins().length > 0);
+      w.coord.joins[1].reply(joinError('COORDINATOR_NOT_AVAILABLE', 'c1-x'));
+      runFor(w, 1);
+      assert.equal(c.details().condition, 'looking for the group coordinator');
+      runUntil(w, () => w.coord.pendingJoins().length > 0);
+      const retry = w.coord.pendingJoins()[0];
+      assert.equal(retry.request.memberId, 'c1-x');
+      assert.equal(retry.request.reason, 'rebalance failed due to CoordinatorNotAvailableException');
+    });
+
+    it('COORDINATOR_LOAD_IN_PROGRESS on JoinGroup: retries after retry.backoff.ms', () => {
+      const w = scriptedWorld();
+      const c = newClient(w, 'c1', { retryBackoffMs: 250 });
+      c.start();
+      runUntil(w, () => w.coord.pendingJoins().length > 0);
+      w.coord.joins[0].reply(joinError('MEMBER_ID_REQUIRED', 'c1-x'));
+      runUntil(w, () => w.coord.pendingJoins().length > 0);
+      const answeredAt = w.scheduler.now();
+      w.coord.joins[1].reply(joinError('COORDINATOR_LOAD_IN_PROGRESS', 'c1-x'));
+      runUntil(w, () => w.coord.pendingJoins().length > 0);
+      const retry = w.coord.pendingJoins()[0];
+      assert.ok(
+        retry.atMs - answeredAt >= 250 && retry.atMs - answeredAt < 300,
+        `${retry.atMs - answeredAt} ms`,
+      );
+      assert.equal(retry.request.reason, 'rebalance failed due to CoordinatorLoadInProgressException');
+    });
+
+    it('GROUP_MAX_SIZE_REACHED is fatal: poll() throws and the application closes the consumer', () => {
+      const w = scriptedWorld();
+      const c = newClient(w, 'c1');
+      c.start();
+      runUntil(w, () => w.coord.pendingJoins().length > 0);
+      w.coord.joins[0].reply(joinError('MEMBER_ID_REQUIRED', 'c1-x'));
+      runUntil(w, () => w.coord.pendingJoins().length > 0);
+      w.coord.joins[1].reply(joinError('GROUP_MAX_SIZE_REACHED', ''));
+      runUntil(w, () => !c.alive);
+      const err = eventsOf(w.events, 'request-error');
+      assert.equal(err.length, 1);
+      assert.match(err[0].error, /^GroupMaxSizeReachedException/);
+      assert.equal(w.coord.joins.length, 2, 'no further join');
+      assert.match(c.details().condition ?? '', /^failed: GroupMaxSizeReachedException/);
+    });
+
+    it('REBALANCE_IN_PROGRESS on SyncGroup: joins again without onJoinPrepare (no commit, no revocation)', () => {
+      const w = scriptedWorld({ produceRate: 60 });
+      const c = newClient(w, 'c1', { partitionAssignmentStrategy: ['cooperative-sticky'] });
+      c.start();
+      joinScripted(w, c, { assigned: orders(0, 1), generation: 1, protocolName: 'cooperative-sticky' });
+      w.coord.heartbeatAnswer = () => 'REBALANCE_IN_PROGRESS';
+      runUntil(w, () => w.coord.pendingJoins().length > 0);
+      w.coord.heartbeatAnswer = () => 'NONE';
+      w.coord
+        .pendingJoins()[0]
+        .reply(joinResponse({ memberId: 'c1-id', generationId: 2, protocolName: 'cooperative-sticky' }));
+      runUntil(w, () => w.coord.pendingSyncs().length > 0);
+      const commits = w.coord.commits.length;
+      w.coord.pendingSyncs()[0].reply(syncError('REBALANCE_IN_PROGRESS'));
+      runUntil(w, () => w.coord.pendingJoins().length > 0);
+      const join = w.coord.pendingJoins()[0].request;
+      assert.equal(w.coord.commits.length, commits, 'no onJoinPrepare commit');
+      assert.equal(join.protocols[0].metadata.generationId, 2, 'the generation from the JoinGroup response');
+      assert.equal(join.reason, 'rebalance failed due to RebalanceInProgressException');
+      assert.deepEqual(c.owned(), orders(0, 1));
+    });
+
+    it('the leader refuses an assignment that breaks the COOPERATIVE rule (poll() throws)', () => {
+      const w = scriptedWorld({ topics: { orders: 4 } });
+      const c = newClient(w, 'c1', { partitionAssignmentStrategy: ['mover'] });
+      c.start();
+      assert.equal(c.rebalanceProtocol(), 'cooperative');
+      runUntil(w, () => w.coord.pendingJoins().length > 0);
+      w.coord.joins[0].reply(joinError('MEMBER_ID_REQUIRED', 'a'));
+      runUntil(w, () => w.coord.pendingJoins().length > 0);
+      const own = (ps: number[]) => ({
+        topics: ['orders'],
+        userData: null,
+        ownedPartitions: ps.map((partition) => ({ topic: 'orders', partition })),
+        generationId: 1,
+        rackId: null,
+      });
+      w.coord.joins[1].reply(
+        joinResponse({
+          memberId: 'a',
+          leader: 'a',
+          protocolName: 'mover',
+          members: [
+            { memberId: 'a', groupInstanceId: null, metadata: own([0, 1]) },
+            { memberId: 'b', groupInstanceId: null, metadata: own([2, 3]) },
+          ],
+        }),
+      );
+      runUntil(w, () => !c.alive);
+      assert.equal(w.coord.syncs.length, 0, 'no SyncGroup');
+      assert.match(eventsOf(w.events, 'request-error')[0].error, /violates its requirements/);
+    });
+
+    it('a SyncGroup that is never answered times out after request.timeout.ms: the client re-discovers and re-joins', () => {
+      const w = scriptedWorld();
+      const c = newClient(w, 'c1', { requestTimeoutMs: 30_000 });
+      c.start();
+      runUntil(w, () => w.coord.pendingJoins().length > 0);
+      w.coord.joins[0].reply(joinError('MEMBER_ID_REQUIRED', 'c1-x'));
+      runUntil(w, () => w.coord.pendingJoins().length > 0);
+      w.coord.joins[1].reply(joinResponse({ memberId: 'c1-x', generationId: 3 }));
+      runUntil(w, () => w.coord.pendingSyncs().length > 0);
+      const sentAt = w.coord.syncs[0].atMs;
+      runUntil(w, () => w.coord.joins.length > 2);
+      const timeout = eventsOf(w.events, 'client-timeout');
+      assert.equal(timeout.length, 1);
+      assert.equal(timeout[0].timeout, 'request.timeout.ms');
+      assert.equal(timeout[0].timeMs, sentAt - 1 + 30_000);
+      const rejoin = w.coord.joins[2];
+      assert.equal(rejoin.request.memberId, 'c1-x');
+      assert.equal(rejoin.request.reason, 'rebalance failed due to DisconnectException');
+      assert.ok(rejoin.atMs - timeout[0].timeMs < 1_000);
+    });
+  });
+
+  describe('network partitions', () => {
+    it('cut off: no heartbeat succeeds within session.timeout.ms, the coordinator is marked unknown; back in time, it keeps its partitions', () => {
+      const w = scriptedWorld();
+      const c = newClient(w, 'c1', { sessionTimeoutMs: 10_000, heartbeatIntervalMs: 3_000 });
+      c.start();
+      joinScripted(w, c, { assigned: orders(0, 1) });
+      runFor(w, 4_000);
+      const cutAt = w.scheduler.now();
+      const lastOk = w.coord.heartbeats.at(-1)!.atMs;
+      w.network.partition('c1', cutAt + 25_000);
+      runFor(w, 12_000);
+      assert.equal(c.details().condition, 'cut off from the broker');
+      const timeouts = eventsOf(w.events, 'client-timeout');
+      assert.deepEqual(
+        timeouts.map((t) => t.timeout),
+        ['session.timeout.ms'],
+      );
+      assert.equal(timeouts[0].timeMs, lastOk + 1 + 10_000);
+      const hbDuring = w.coord.heartbeats.filter((h) => h.atMs > cutAt && h.atMs < cutAt + 25_000);
+      assert.equal(hbDuring.length, 0, 'nothing reaches the coordinator while cut off');
+      runFor(w, 20_000);
+      const after = w.coord.heartbeats.filter((h) => h.atMs >= cutAt + 25_000);
+      assert.ok(after.length > 0, 'heartbeats again once the network is back');
+      assert.ok(after[0].atMs - (cutAt + 25_000) < 4_500, `${after[0].atMs - (cutAt + 25_000)} ms`);
+      assert.equal(c.state(), 'STABLE');
+      assert.deepEqual(c.owned(), orders(0, 1));
+      assert.equal(eventsOf(w.events, 'partitions-lost').length, 0);
+    });
+
+    it('cut off: a request that gets no answer within request.timeout.ms disconnects (reported once per outage)', () => {
+      const w = scriptedWorld();
+      const c = newClient(w, 'c1', {
+        sessionTimeoutMs: 45_000,
+        heartbeatIntervalMs: 3_000,
+        requestTimeoutMs: 5_000,
+      });
+      c.start();
+      joinScripted(w, c, { assigned: orders(0, 1) });
+      const cutAt = w.scheduler.now();
+      w.network.partition('c1', cutAt + 40_000);
+      runFor(w, 39_000);
+      const timeouts = eventsOf(w.events, 'client-timeout');
+      assert.deepEqual(
+        timeouts.map((t) => t.timeout),
+        ['request.timeout.ms'],
+      );
+      assert.equal(c.details().condition, 'cut off from the broker');
+      runFor(w, 10_000);
+      assert.equal(c.state(), 'STABLE');
+      assert.ok(w.coord.heartbeats.some((h) => h.atMs > cutAt + 40_000));
+    });
+
+    it('cut off longer than the broker session: told UNKNOWN_MEMBER_ID once back, it loses its partitions and re-joins', () => {
+      const w = scriptedWorld();
+      const c = newClient(w, 'c1', { sessionTimeoutMs: 10_000 });
+      c.start();
+      joinScripted(w, c, { assigned: orders(0, 1) });
+      const cutAt = w.scheduler.now();
+      w.network.partition('c1', cutAt + 30_000);
+      w.coord.heartbeatAnswer = () => 'UNKNOWN_MEMBER_ID';
+      runFor(w, 29_000);
+      assert.deepEqual(c.owned(), orders(0, 1), 'a zombie until it hears from the coordinator');
+      runUntil(w, () => eventsOf(w.events, 'partitions-lost').length > 0);
+      assert.ok(w.scheduler.now() >= cutAt + 30_000);
+      runUntil(w, () => w.coord.pendingJoins().length > 0);
+      assert.equal(w.coord.pendingJoins()[0].request.memberId, '');
+    });
+  });
+
+  describe('metadata', () => {
+    it('only the leader re-joins when a subscribed topic grows, at its next metadata refresh', () => {
+      for (const leader of [true, false]) {
+        const w = scriptedWorld({ topics: { orders: 4 } });
+        const c = newClient(w, 'c1', { metadataMaxAgeMs: 60_000 });
+        c.start();
+        runUntil(w, () => w.coord.pendingJoins().length > 0);
+        w.coord.joins[0].reply(joinError('MEMBER_ID_REQUIRED', 'a'));
+        runUntil(w, () => w.coord.pendingJoins().length > 0);
+        const metadata = w.coord.joins[1].request.protocols[0].metadata;
+        w.coord.joins[1].reply(
+          joinResponse({
+            memberId: 'a',
+            leader: leader ? 'a' : 'b',
+            members: leader ? [{ memberId: 'a', groupInstanceId: null, metadata }] : [],
+          }),
+        );
+        runUntil(w, () => w.coord.pendingSyncs().length > 0);
+        w.coord.pendingSyncs()[0].reply(syncResponse(orders(0, 1, 2, 3)));
+        runUntil(w, () => c.state() === 'STABLE' && c.details().condition === null);
+        runFor(w, 5_000);
+        w.metadata.setPartitions('orders', 8);
+        const joins = w.coord.joins.length;
+        runFor(w, 50_000);
+        assert.equal(w.coord.joins.length, joins, 'nothing before the refresh');
+        runFor(w, 10_000);
+        if (leader) {
+          assert.equal(w.coord.joins.length, joins + 1);
+          assert.equal(w.coord.joins.at(-1)!.request.reason, 'cached metadata has changed');
+        } else {
+          assert.equal(w.coord.joins.length, joins, 'a follower leaves that to the leader');
+        }
+      }
+    });
+  });
+
   describe('offsets', () => {
     it('auto-commits every auto.commit.interval.ms inside poll() with the generation', () => {
       const w = scriptedWorld({ produceRate: 60 });
@@ -426,6 +687,33 @@ describe('ClassicConsumerClient (scripted coordinator)', () => {
     });
   });
 
+  describe('configuration', () => {
+    it('an unknown assignor or heartbeat.interval.ms >= session.timeout.ms: the consumer is never created', () => {
+      for (const [overrides, pattern] of [
+        [{ partitionAssignmentStrategy: ['nope'] }, /"nope", which is not an assignor/],
+        [
+          { heartbeatIntervalMs: 10_000, sessionTimeoutMs: 10_000 },
+          /heartbeat\.interval\.ms \(10000\) must be lower/,
+        ],
+        [{ partitionAssignmentStrategy: ['range', 'cooperative-sticky'] }, null],
+      ] as const) {
+        const w = scriptedWorld();
+        const c = newClient(w, 'c1', overrides);
+        c.start();
+        runFor(w, 10_000);
+        if (pattern === null) {
+          assert.equal(c.alive, true);
+          assert.equal(c.rebalanceProtocol(), 'eager', 'range and cooperative-sticky agree on EAGER');
+          continue;
+        }
+        assert.equal(c.alive, false);
+        assert.equal(w.coord.joins.length, 0);
+        assert.match(eventsOf(w.events, 'request-error')[0].error, pattern);
+        assert.match(c.details().condition ?? '', /^failed: /);
+      }
+    });
+  });
+
   describe('close, crash, subscribe', () => {
     it('close(): commits, revokes in onPartitionsRevoked, then LeaveGroup (dynamic member)', () => {
       const w = scriptedWorld({ produceRate: 60 });
@@ -475,6 +763,39 @@ describe('ClassicConsumerClient (scripted coordinator)', () => {
       assert.equal(w.coord.heartbeats.length, hb);
       assert.equal(w.events.length, before);
       assert.equal(c.details().condition, 'crashed');
+    });
+
+    it('subscribe([]) is unsubscribe(): revoke, LeaveGroup, and no re-join until subscribed again', () => {
+      const w = scriptedWorld();
+      const c = newClient(w, 'c1');
+      c.start();
+      joinScripted(w, c, { assigned: orders(0, 1) });
+      c.subscribe([]);
+      runUntil(w, () => w.coord.leaves.length > 0);
+      assert.equal(w.coord.leaves[0].request.members[0].reason, 'the consumer unsubscribed from all topics');
+      assert.deepEqual(eventsOf(w.events, 'partitions-revoked')[0].partitions, orders(0, 1));
+      const joins = w.coord.joins.length;
+      runFor(w, 60_000);
+      assert.equal(w.coord.joins.length, joins);
+      c.subscribe(['orders']);
+      runUntil(w, () => w.coord.joins.length > joins);
+      assert.equal(w.coord.joins.at(-1)!.request.memberId, '');
+    });
+
+    it('close() in the middle of a rebalance gives its partitions up as lost and still leaves', () => {
+      const w = scriptedWorld();
+      const c = newClient(w, 'c1', { partitionAssignmentStrategy: ['cooperative-sticky'] });
+      c.start();
+      joinScripted(w, c, { assigned: orders(0, 1), protocolName: 'cooperative-sticky' });
+      w.coord.heartbeatAnswer = () => 'REBALANCE_IN_PROGRESS';
+      runUntil(w, () => w.coord.pendingJoins().length > 0);
+      const commits = w.coord.commits.length;
+      c.close();
+      runUntil(w, () => !c.alive);
+      assert.equal(w.coord.commits.length, commits, 'no commit without a stable generation');
+      assert.deepEqual(eventsOf(w.events, 'partitions-lost')[0].partitions, orders(0, 1));
+      assert.equal(eventsOf(w.events, 'partitions-revoked').length, 0);
+      assert.equal(w.coord.leaves.length, 1);
     });
 
     it('subscribe(): re-joins with the new subscription; cooperative revokes the dropped topic first', () => {
