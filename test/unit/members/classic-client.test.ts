@@ -546,6 +546,23 @@ describe('ClassicConsumerClient (scripted coordinator)', () => {
     });
   });
 
+  describe('pattern subscriptions', () => {
+    it('matches the pattern against the metadata and re-joins when a new topic matches', () => {
+      const w = scriptedWorld({ topics: { 'orders-eu': 2, 'orders-us': 2, payments: 2 } });
+      const c = newClient(w, 'c1', { subscription: { pattern: 'orders-.*' }, metadataMaxAgeMs: 30_000 });
+      c.start();
+      runUntil(w, () => w.coord.pendingJoins().length > 0);
+      assert.deepEqual(w.coord.joins[0].request.protocols[0].metadata.topics, ['orders-eu', 'orders-us']);
+      joinScripted(w, c, { assigned: { 'orders-eu': [0, 1], 'orders-us': [0, 1] } });
+      w.metadata.createTopic('orders-ap', 2);
+      const joins = w.coord.joins.length;
+      runUntil(w, () => w.coord.joins.length > joins, 40_000);
+      const join = w.coord.joins.at(-1)!.request;
+      assert.deepEqual(join.protocols[0].metadata.topics, ['orders-ap', 'orders-eu', 'orders-us']);
+      assert.equal(join.reason, 'subscription has changed');
+    });
+  });
+
   describe('metadata', () => {
     it('only the leader re-joins when a subscribed topic grows, at its next metadata refresh', () => {
       for (const leader of [true, false]) {
@@ -674,6 +691,31 @@ describe('ClassicConsumerClient (scripted coordinator)', () => {
       runUntil(w, () => w.coord.joins.length > before);
       assert.equal(w.coord.joins.at(-1)!.request.groupInstanceId, 'inst-1');
       assert.equal(w.coord.joins.at(-1)!.request.memberId, '');
+    });
+
+    it('an onPartitionsRevoked longer than max.poll.interval.ms: the heartbeat thread leaves during the callback', () => {
+      const w = scriptedWorld();
+      const c = newClient(
+        w,
+        'c1',
+        { maxPollIntervalMs: 60_000, enableAutoCommit: false },
+        { onRevokedMs: 90_000 },
+      );
+      c.start();
+      joinScripted(w, c, { assigned: orders(0, 1) });
+      w.coord.heartbeatAnswer = () => 'REBALANCE_IN_PROGRESS';
+      runUntil(w, () => c.details().condition?.startsWith('in onPartitionsRevoked') === true);
+      const callbackAt = w.scheduler.now();
+      w.coord.heartbeatAnswer = () => 'NONE';
+      runUntil(w, () => w.coord.leaves.length > 0);
+      // The poll() that runs the callback started just before it; the poll timer ran out 60 s later.
+      assert.ok(w.scheduler.now() - callbackAt >= 59_000 && w.scheduler.now() - callbackAt <= 60_100);
+      assert.deepEqual(eventsOf(w.events, 'partitions-lost')[0].partitions, orders(0, 1));
+      runUntil(w, () => w.coord.pendingJoins().length > 0);
+      const join = w.coord.pendingJoins()[0];
+      assert.ok(join.atMs >= callbackAt + 90_000, 'the JoinGroup waits for the callback');
+      assert.equal(join.request.memberId, '');
+      assert.equal(eventsOf(w.events, 'partitions-revoked').length, 0, 'they were already given up as lost');
     });
 
     it('a consumer with nothing to fetch sits in poll() and never exceeds max.poll.interval.ms', () => {
