@@ -868,10 +868,7 @@ export class ClassicConsumerClient implements SimulatedConsumer {
 
   /** The rebalance goes on in the same poll() once the callbacks are done. */
   private continueJoin(): void {
-    if (!this.canRunAppWork()) return;
-    if (this.subscription !== null && this.coordinatorKnown && this.joinGroupIfNeeded()) {
-      this.maybeAutoCommitAsync();
-    }
+    this.coordinatorPoll();
   }
 
   private initiateJoinGroup(): JoinFuture {

@@ -303,6 +303,23 @@ describe('ClassicConsumerClient (scripted coordinator)', () => {
       assert.match(c.details().condition ?? '', /^failed: FencedInstanceIdException/);
     });
 
+    it('a FENCED_INSTANCE_ID heard during a callback makes the poll() running it throw when the callback returns', () => {
+      const w = scriptedWorld();
+      const c = newClient(w, 'c1', { groupInstanceId: 'i-1' }, { onAssignedMs: 20_000 });
+      c.start();
+      runUntil(w, () => w.coord.pendingJoins().length > 0);
+      w.coord.joins[0].reply(joinResponse({ memberId: 'i-1-x' }));
+      runUntil(w, () => w.coord.pendingSyncs().length > 0);
+      w.coord.heartbeatAnswer = () => 'FENCED_INSTANCE_ID';
+      w.coord.syncs[0].reply(syncResponse(orders(0)));
+      runUntil(w, () => c.details().condition?.startsWith('in onPartitionsAssigned') === true);
+      const started = w.scheduler.now();
+      runUntil(w, () => !c.alive);
+      assert.ok(w.scheduler.now() - started >= 20_000, 'the callback runs to its end');
+      assert.ok(w.scheduler.now() - started < 20_100);
+      assert.match(c.failure() ?? '', /^FencedInstanceIdException/);
+    });
+
     it('NOT_COORDINATOR: finds the coordinator again and heartbeats after a backoff', () => {
       const w = scriptedWorld();
       const c = newClient(w, 'c1', { heartbeatIntervalMs: 3_000 });
