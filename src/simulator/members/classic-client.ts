@@ -130,7 +130,8 @@ interface CommitFuture {
 
 interface InFlight {
   readonly api: string;
-  timer: TimerHandle | null;
+  /** When the request times out (request.timeout.ms after it was sent, longer for JoinGroup). */
+  readonly deadlineMs: number;
   readonly fail: (f: Failure) => void;
 }
 
@@ -191,6 +192,8 @@ export class ClassicConsumerClient implements SimulatedConsumer {
   private discoveryTimer: TimerHandle | null = null;
   private discoveryAttempts = 0;
   private readonly inFlight = new Set<InFlight>();
+  /** One timer at the earliest deadline of the requests in flight (answered ones are skipped). */
+  private requestTimeoutTimer: TimerHandle | null = null;
   /** A request timed out and none has been answered since (request.timeout.ms is reported once). */
   private inOutage = false;
 
@@ -533,24 +536,40 @@ export class ClassicConsumerClient implements SimulatedConsumer {
     onResponse: (response: R) => void,
     onFailure: (failure: Failure) => void,
   ): void {
-    const entry: InFlight = { api, timer: null, fail: onFailure };
-    entry.timer = this.schedule(timeoutMs, () => this.onRequestTimeout(entry));
+    const entry: InFlight = { api, deadlineMs: this.now() + timeoutMs, fail: onFailure };
     this.inFlight.add(entry);
+    this.armRequestTimeout(entry.deadlineMs);
     this.world.network.request<R>(this.name, call, (response) => {
       if (!this.isAlive || !this.inFlight.delete(entry)) return;
-      this.cancel(entry.timer);
       this.inOutage = false;
       onResponse(response);
     });
   }
 
-  private onRequestTimeout(entry: InFlight): void {
-    if (!this.inFlight.has(entry)) return;
-    if (!this.inOutage) {
-      this.inOutage = true;
-      this.emit({ type: 'client-timeout', memberId: this.cs.memberId, timeout: 'request.timeout.ms' });
+  private armRequestTimeout(deadlineMs: number): void {
+    const t = this.requestTimeoutTimer;
+    if (t !== null && t.active && t.dueMs <= deadlineMs) return;
+    this.cancel(t);
+    this.requestTimeoutTimer = this.schedule(deadlineMs - this.now(), () => this.checkRequestTimeouts());
+  }
+
+  private checkRequestTimeouts(): void {
+    this.requestTimeoutTimer = null;
+    const now = this.now();
+    let next = Number.POSITIVE_INFINITY;
+    for (const entry of this.inFlight) {
+      if (entry.deadlineMs <= now) {
+        if (!this.inOutage) {
+          this.inOutage = true;
+          this.emit({ type: 'client-timeout', memberId: this.cs.memberId, timeout: 'request.timeout.ms' });
+        }
+        // The NetworkClient drops the connection: everything in flight fails.
+        this.markCoordinatorUnknown();
+        return;
+      }
+      next = Math.min(next, entry.deadlineMs);
     }
-    this.markCoordinatorUnknown();
+    if (next !== Number.POSITIVE_INFINITY) this.armRequestTimeout(next);
   }
 
   // =================================================================================================
@@ -604,10 +623,7 @@ export class ClassicConsumerClient implements SimulatedConsumer {
     this.coordinatorKnown = false;
     const pending = [...this.inFlight];
     this.inFlight.clear();
-    for (const p of pending) {
-      this.cancel(p.timer);
-      p.fail({ kind: 'disconnect' });
-    }
+    for (const p of pending) p.fail({ kind: 'disconnect' });
     this.ensureDiscovery();
   }
 
