@@ -143,6 +143,8 @@ interface MetadataSnapshot {
 
 type ClosePhase = 'waiting for poll' | 'committing offsets' | 'revoking' | 'leaving';
 
+const INCONSISTENT_PROTOCOL: Failure = { kind: 'error', error: 'INCONSISTENT_GROUP_PROTOCOL' };
+
 const RETRIABLE_ERRORS: ReadonlySet<ErrorName> = new Set<ErrorName>([
   'COORDINATOR_LOAD_IN_PROGRESS',
   'COORDINATOR_NOT_AVAILABLE',
@@ -964,8 +966,8 @@ export class ClassicConsumerClient implements SimulatedConsumer {
     const error = r.errorCode;
     switch (error) {
       case 'NONE': {
-        if (r.protocolType !== null && r.protocolType !== PROTOCOL_TYPE) {
-          this.failFuture(future, { kind: 'error', error: 'INCONSISTENT_GROUP_PROTOCOL' });
+        if (isProtocolTypeInconsistent(r.protocolType)) {
+          this.failFuture(future, INCONSISTENT_PROTOCOL);
           return;
         }
         if (this.memberState !== 'PREPARING_REBALANCE') {
@@ -1089,8 +1091,8 @@ export class ClassicConsumerClient implements SimulatedConsumer {
     const error = r.errorCode;
     switch (error) {
       case 'NONE': {
-        if (r.protocolType !== null && r.protocolType !== PROTOCOL_TYPE) {
-          this.failFuture(future, { kind: 'error', error: 'INCONSISTENT_GROUP_PROTOCOL' });
+        if (isProtocolTypeInconsistent(r.protocolType)) {
+          this.failFuture(future, INCONSISTENT_PROTOCOL);
           return;
         }
         const gen = this.generation();
@@ -1100,7 +1102,7 @@ export class ClassicConsumerClient implements SimulatedConsumer {
           return;
         }
         if (r.protocolName !== null && r.protocolName !== gen.protocolName) {
-          this.failFuture(future, { kind: 'error', error: 'INCONSISTENT_GROUP_PROTOCOL' });
+          this.failFuture(future, INCONSISTENT_PROTOCOL);
           return;
         }
         this.memberState = 'STABLE';
@@ -1811,6 +1813,11 @@ function snapshotsMatch(a: MetadataSnapshot, b: MetadataSnapshot): boolean {
   if (a.partitions.size !== b.partitions.size) return false;
   for (const [t, n] of a.partitions) if (b.partitions.get(t) !== n) return false;
   return true;
+}
+
+/** AbstractCoordinator.isProtocolTypeInconsistent. */
+function isProtocolTypeInconsistent(protocolType: string | null): boolean {
+  return protocolType !== null && protocolType !== PROTOCOL_TYPE;
 }
 
 function truncateReason(reason: string): string {

@@ -377,6 +377,18 @@ export function runFor(world: TestWorld, ms: number): void {
   world.scheduler.runUntil(world.scheduler.now() + ms);
 }
 
+/** Starts a dynamic client and answers its first JoinGroup with MEMBER_ID_REQUIRED; its second is pending. */
+export function startWithMemberId(
+  world: TestWorld & { readonly coord: ScriptedCoordinator },
+  client: ClassicConsumerClient,
+  memberId: string,
+): void {
+  client.start();
+  runUntil(world, () => world.coord.pendingJoins().length > 0);
+  world.coord.pendingJoins()[0].reply(joinError('MEMBER_ID_REQUIRED', memberId));
+  runUntil(world, () => world.coord.pendingJoins().length > 0);
+}
+
 /**
  * Takes a scripted client through MEMBER_ID_REQUIRED, JoinGroup and SyncGroup to STABLE with
  * `assigned` (as a follower unless `leader`).

@@ -15,6 +15,7 @@ import {
   runFor,
   runUntil,
   scriptedWorld,
+  startWithMemberId,
   syncError,
   syncResponse,
 } from './classic-client-harness';
@@ -53,10 +54,7 @@ describe('ClassicConsumerClient (scripted coordinator)', () => {
     it('takes member id and generation from the JoinGroup response; a follower sends an empty SyncGroup', () => {
       const w = scriptedWorld();
       const c = newClient(w, 'c1');
-      c.start();
-      runUntil(w, () => w.coord.pendingJoins().length > 0);
-      w.coord.joins[0].reply(joinError('MEMBER_ID_REQUIRED', 'c1-abc'));
-      runUntil(w, () => w.coord.pendingJoins().length > 0);
+      startWithMemberId(w, c, 'c1-abc');
       w.coord.joins[1].reply(joinResponse({ memberId: 'c1-abc', generationId: 7, leader: 'someone-else' }));
       runUntil(w, () => w.coord.pendingSyncs().length > 0);
       const sync = w.coord.syncs[0].request;
@@ -72,10 +70,7 @@ describe('ClassicConsumerClient (scripted coordinator)', () => {
     it('as the leader, runs the selected assignor over every member and sends the assignments', () => {
       const w = scriptedWorld({ topics: { orders: 4 } });
       const c = newClient(w, 'c1');
-      c.start();
-      runUntil(w, () => w.coord.pendingJoins().length > 0);
-      w.coord.joins[0].reply(joinError('MEMBER_ID_REQUIRED', 'a'));
-      runUntil(w, () => w.coord.pendingJoins().length > 0);
+      startWithMemberId(w, c, 'a');
       const metadata = w.coord.joins[1].request.protocols[0].metadata;
       w.coord.joins[1].reply(
         joinResponse({
@@ -105,10 +100,7 @@ describe('ClassicConsumerClient (scripted coordinator)', () => {
     it('applies the assignment in poll(): partitions-assigned when onPartitionsAssigned is invoked', () => {
       const w = scriptedWorld();
       const c = newClient(w, 'c1', {}, { onAssignedMs: 2_000 });
-      c.start();
-      runUntil(w, () => w.coord.pendingJoins().length > 0);
-      w.coord.joins[0].reply(joinError('MEMBER_ID_REQUIRED', 'c1-x'));
-      runUntil(w, () => w.coord.pendingJoins().length > 0);
+      startWithMemberId(w, c, 'c1-x');
       w.coord.joins[1].reply(joinResponse({ memberId: 'c1-x' }));
       runUntil(w, () => w.coord.pendingSyncs().length > 0);
       w.coord.syncs[0].reply(syncResponse(orders(0, 1, 2)));
@@ -127,10 +119,7 @@ describe('ClassicConsumerClient (scripted coordinator)', () => {
     it('does not heartbeat before the JoinGroup response, then every heartbeat.interval.ms', () => {
       const w = scriptedWorld();
       const c = newClient(w, 'c1', { heartbeatIntervalMs: 3_000 });
-      c.start();
-      runUntil(w, () => w.coord.pendingJoins().length > 0);
-      w.coord.joins[0].reply(joinError('MEMBER_ID_REQUIRED', 'c1-x'));
-      runUntil(w, () => w.coord.pendingJoins().length > 0);
+      startWithMemberId(w, c, 'c1-x');
       runFor(w, 20_000);
       assert.equal(w.coord.heartbeats.length, 0, 'no heartbeats while PREPARING_REBALANCE');
       const joinedAt = w.scheduler.now();
@@ -343,10 +332,7 @@ describe('ClassicConsumerClient (scripted coordinator)', () => {
     it('REBALANCE_IN_PROGRESS on JoinGroup: joins again at once', () => {
       const w = scriptedWorld();
       const c = newClient(w, 'c1');
-      c.start();
-      runUntil(w, () => w.coord.pendingJoins().length > 0);
-      w.coord.joins[0].reply(joinError('MEMBER_ID_REQUIRED', 'c1-x'));
-      runUntil(w, () => w.coord.pendingJoins().length > 0);
+      startWithMemberId(w, c, 'c1-x');
       const answeredAt = w.scheduler.now();
       w.coord.joins[1].reply(joinError('REBALANCE_IN_PROGRESS', 'c1-x'));
       runUntil(w, () => w.coord.pendingJoins().length > 0);
@@ -372,10 +358,7 @@ describe('ClassicConsumerClient (scripted coordinator)', () => {
     it('COORDINATOR_NOT_AVAILABLE on JoinGroup: looks the coordinator up again, then joins again at once', () => {
       const w = scriptedWorld();
       const c = newClient(w, 'c1');
-      c.start();
-      runUntil(w, () => w.coord.pendingJoins().length > 0);
-      w.coord.joins[0].reply(joinError('MEMBER_ID_REQUIRED', 'c1-x'));
-      runUntil(w, () => w.coord.pendingJoins().length > 0);
+      startWithMemberId(w, c, 'c1-x');
       w.coord.joins[1].reply(joinError('COORDINATOR_NOT_AVAILABLE', 'c1-x'));
       runFor(w, 1);
       assert.equal(c.details().condition, 'looking for the group coordinator');
@@ -388,10 +371,7 @@ describe('ClassicConsumerClient (scripted coordinator)', () => {
     it('COORDINATOR_LOAD_IN_PROGRESS on JoinGroup: retries after retry.backoff.ms', () => {
       const w = scriptedWorld();
       const c = newClient(w, 'c1', { retryBackoffMs: 250 });
-      c.start();
-      runUntil(w, () => w.coord.pendingJoins().length > 0);
-      w.coord.joins[0].reply(joinError('MEMBER_ID_REQUIRED', 'c1-x'));
-      runUntil(w, () => w.coord.pendingJoins().length > 0);
+      startWithMemberId(w, c, 'c1-x');
       const answeredAt = w.scheduler.now();
       w.coord.joins[1].reply(joinError('COORDINATOR_LOAD_IN_PROGRESS', 'c1-x'));
       runUntil(w, () => w.coord.pendingJoins().length > 0);
@@ -406,10 +386,7 @@ describe('ClassicConsumerClient (scripted coordinator)', () => {
     it('GROUP_MAX_SIZE_REACHED is fatal: poll() throws and the application closes the consumer', () => {
       const w = scriptedWorld();
       const c = newClient(w, 'c1');
-      c.start();
-      runUntil(w, () => w.coord.pendingJoins().length > 0);
-      w.coord.joins[0].reply(joinError('MEMBER_ID_REQUIRED', 'c1-x'));
-      runUntil(w, () => w.coord.pendingJoins().length > 0);
+      startWithMemberId(w, c, 'c1-x');
       w.coord.joins[1].reply(joinError('GROUP_MAX_SIZE_REACHED', ''));
       runUntil(w, () => !c.alive);
       const err = eventsOf(w.events, 'request-error');
@@ -475,10 +452,7 @@ describe('ClassicConsumerClient (scripted coordinator)', () => {
     it('a SyncGroup that is never answered times out after request.timeout.ms: the client re-discovers and re-joins', () => {
       const w = scriptedWorld();
       const c = newClient(w, 'c1', { requestTimeoutMs: 30_000 });
-      c.start();
-      runUntil(w, () => w.coord.pendingJoins().length > 0);
-      w.coord.joins[0].reply(joinError('MEMBER_ID_REQUIRED', 'c1-x'));
-      runUntil(w, () => w.coord.pendingJoins().length > 0);
+      startWithMemberId(w, c, 'c1-x');
       w.coord.joins[1].reply(joinResponse({ memberId: 'c1-x', generationId: 3 }));
       runUntil(w, () => w.coord.pendingSyncs().length > 0);
       const sentAt = w.coord.syncs[0].atMs;
@@ -585,10 +559,7 @@ describe('ClassicConsumerClient (scripted coordinator)', () => {
       for (const leader of [true, false]) {
         const w = scriptedWorld({ topics: { orders: 4 } });
         const c = newClient(w, 'c1', { metadataMaxAgeMs: 60_000 });
-        c.start();
-        runUntil(w, () => w.coord.pendingJoins().length > 0);
-        w.coord.joins[0].reply(joinError('MEMBER_ID_REQUIRED', 'a'));
-        runUntil(w, () => w.coord.pendingJoins().length > 0);
+        startWithMemberId(w, c, 'a');
         const metadata = w.coord.joins[1].request.protocols[0].metadata;
         w.coord.joins[1].reply(
           joinResponse({
