@@ -43,6 +43,7 @@ export default tseslint.config(
       '.cache/**',
       'test/e2e/artifacts/**',
       '**/*.d.ts',
+      '**/*.d.mts',
       'bench/results/**',
       'scripts/oracle/target/**',
     ],

@@ -2,7 +2,7 @@
 // Bundles the extension host code, the CLI and the dashboard webview with esbuild.
 // Usage: node scripts/build.mjs [--watch] [--dev]   (--dev: no minification)
 import * as esbuild from 'esbuild';
-import { existsSync, mkdirSync, chmodSync } from 'node:fs';
+import { existsSync, mkdirSync, chmodSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -56,7 +56,13 @@ if (watch) {
   }
   console.log('watching for changes…');
 } else {
-  await Promise.all(builds.map((b) => esbuild.build({ ...common, ...b })));
+  const results = await Promise.all(builds.map((b) => esbuild.build({ ...common, ...b })));
+  // The import graphs, for scripts/check-package.mjs (what loads eagerly) and the benchmark.
+  mkdirSync(join(root, 'out/meta'), { recursive: true });
+  builds.forEach((b, i) => {
+    const name = Object.keys(b.entryPoints)[0];
+    writeFileSync(join(root, 'out/meta', `${name}.json`), JSON.stringify(results[i].metafile));
+  });
   chmodSync(join(root, 'dist/cli.js'), 0o755);
   console.log(`built ${builds.length} bundles in ${Date.now() - started} ms`);
 }

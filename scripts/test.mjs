@@ -3,7 +3,7 @@
 // checks and then every mocha suite, and ends with one line: "N passed, N failed".
 //
 // Usage: node scripts/test.mjs [suite ...]
-//   suites: static unit oracle integration webview e2e   (default: all of them, in that order)
+//   suites: static unit oracle integration webview editor e2e   (default: all of them, in that order)
 //
 // A suite lives in test/<suite>/ and is picked up from out/test/<suite>/**/*.test.js after
 // compilation. When out/test/<suite>/setup.js exists it is loaded first as a mocha root-hook
@@ -14,7 +14,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const ALL = ['static', 'unit', 'oracle', 'integration', 'webview', 'e2e'];
+const ALL = ['static', 'unit', 'oracle', 'integration', 'webview', 'editor', 'e2e'];
 const requested = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 for (const s of requested) {
   if (!ALL.includes(s)) {
@@ -84,6 +84,11 @@ for (const suite of suites) {
     if (existsSync(join(root, 'scripts/check-manifest.mjs'))) {
       step('manifest ↔ code (commands, settings)', process.execPath, [
         join(root, 'scripts/check-manifest.mjs'),
+      ]);
+    }
+    if (existsSync(join(root, 'scripts/check-package.mjs'))) {
+      step('package (.vsix contents, lazy kafkajs)', process.execPath, [
+        join(root, 'scripts/check-package.mjs'),
       ]);
     }
     continue;

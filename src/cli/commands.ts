@@ -1,4 +1,5 @@
+import { assignCommand } from './commands/assign';
 import type { CliCommand } from './io';
 
 /** Every `kgd` subcommand, in the order `kgd --help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [];
+export const COMMANDS: readonly CliCommand[] = [assignCommand];

@@ -57,6 +57,8 @@ export class VirtualScheduler implements Timers {
   private seq = 0;
   private time: number;
   private live = 0;
+  /** Cancelled entries still in the heap; compacted away when they dominate it. */
+  private dead = 0;
 
   constructor(startMs = 0) {
     this.time = startMs;
@@ -93,7 +95,9 @@ export class VirtualScheduler implements Timers {
     if (entry === undefined || !entry.active) return false;
     entry.active = false;
     this.live--;
+    this.dead++;
     if (entry.key !== null && this.keyed.get(entry.key) === entry) this.keyed.delete(entry.key);
+    if (this.dead > 1024 && this.dead > this.live) this.compact();
     return true;
   }
 
@@ -147,7 +151,17 @@ export class VirtualScheduler implements Timers {
   }
 
   private dropCancelled(): void {
-    while (this.heap.length > 0 && !this.heap[0].active) this.pop();
+    while (this.heap.length > 0 && !this.heap[0].active) {
+      this.pop();
+      this.dead--;
+    }
+  }
+
+  /** Rebuilds the heap from its live entries (timers re-keyed often leave many dead ones). */
+  private compact(): void {
+    // A sorted array is a valid binary heap.
+    this.heap = this.heap.filter((e) => e.active).sort((a, b) => a.dueMs - b.dueMs || a.seq - b.seq);
+    this.dead = 0;
   }
 
   private less(a: Entry, b: Entry): boolean {

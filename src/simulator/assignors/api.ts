@@ -50,8 +50,30 @@ export interface SubscribedTopicDescriber {
 export type MemberAssignment = Map<TopicId, Set<number>>;
 export type GroupAssignment = Map<string, MemberAssignment>;
 
+/**
+ * Kafka versions whose assignor behaviour differs. "4.0": the uniform homogeneous builder gives the
+ * extra partitions to the first members iterated. "4.1" and later (KAFKA-18688): any member may keep
+ * an extra partition, so an already balanced assignment does not move. Default: "4.3".
+ */
+export type KafkaVersion = '4.0' | '4.1' | '4.2' | '4.3';
+
+export const DEFAULT_KAFKA_VERSION: KafkaVersion = '4.3';
+
+/**
+ * In `exact` mode the iteration order of the inputs is read as follows (it is what Kafka 4.3.1's
+ * TargetAssignmentBuilder hands the assignor):
+ * - `GroupSpec.members`: insertion order into a `new HashMap<>()` (the assignor derives Java's order);
+ * - `subscribedTopicIds`: *is* Java's iteration order of the member's subscription (in Kafka a view
+ *   over the member's `HashSet<String>` of topic names: see `kafkaSubscriptionOrder`);
+ * - `assignment`: the order of the target-assignment record (topics, and partitions within a
+ *   topic), which Kafka replays with `Collectors.toMap` and `new HashSet<>(partitions)`.
+ * The output of a member whose assignment the assignor rewrote is in Java's iteration order (the
+ * order Kafka writes its record in); a member whose assignment is unchanged gets its input map back.
+ */
 export interface ServerAssignorOptions {
   readonly ordering: OrderingMode;
+  /** Defaults to DEFAULT_KAFKA_VERSION. */
+  readonly kafkaVersion?: KafkaVersion;
 }
 
 export interface ServerAssignor {
@@ -77,6 +99,12 @@ export interface ClientSubscription {
   readonly generationId: number | null;
 }
 
+/**
+ * In `exact` mode, `subscriptions` is read as the leader's `HashMap` filled in JoinGroup-response
+ * order (its insertion order), each subscription's topics and owned partitions as the member sent
+ * them (the wire sorts them), and the returned lists are in the order Kafka's assignor returns.
+ * `generationId` null means the member has no generation yet (-1; for `sticky` also: no user data).
+ */
 export interface ClientAssignorOptions {
   readonly ordering: OrderingMode;
 }

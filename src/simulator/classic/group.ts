@@ -7,7 +7,8 @@
  * The coordinator (coordinator.ts) drives it; this file holds no timers and emits nothing itself.
  */
 import type { ClassicGroupState } from '../../model';
-import { JavaHashMap } from './java-hash-map';
+import { JavaHashMap } from '../java/hashmap';
+import { JAVA_STRING } from '../java/keys';
 import type {
   ConsumerProtocolAssignment,
   ConsumerProtocolSubscription,
@@ -103,7 +104,7 @@ export class ClassicGroup {
   /** Set when a member is added during the initial (delayed) rebalance, to extend the delay. */
   newMemberAdded = false;
 
-  private readonly members = new JavaHashMap<ClassicMember>();
+  private readonly members = new JavaHashMap<string, ClassicMember>(JAVA_STRING);
   private readonly staticMembers = new Map<string, string>();
   private readonly pendingJoinMembers = new Set<string>();
   private readonly pendingSyncMembers = new Set<string>();
@@ -152,7 +153,7 @@ export class ClassicGroup {
 
   /** Members in Kafka's HashMap iteration order. */
   allMembers(): ClassicMember[] {
-    return this.members.valuesInOrder();
+    return this.members.valueArray();
   }
 
   isLeader(memberId: string): boolean {
@@ -367,7 +368,7 @@ export class ClassicGroup {
     const candidates = new Set<string>();
     for (const [name, count] of this.supportedProtocols)
       if (count === this.members.size) candidates.add(name);
-    const votes = new JavaHashMap<number>();
+    const votes = new JavaHashMap<string, number>(JAVA_STRING);
     for (const m of this.allMembers()) {
       const choice = m.vote(candidates);
       votes.set(choice, (votes.get(choice) ?? 0) + 1);

@@ -30,6 +30,11 @@ export interface ConsumerGroupHeartbeatRequest {
   /** Not on the wire: the broker takes them from the request context. */
   readonly clientId: string;
   readonly clientHost: string;
+  /**
+   * The ConsumerGroupHeartbeat API version (request header), 1 when absent. Only v0 lets a
+   * joining member send an empty member id and have the coordinator generate one.
+   */
+  readonly apiVersion?: number;
 }
 
 export interface ConsumerGroupHeartbeatResponse {

@@ -4,7 +4,8 @@
  * types under one id space. It also keeps committed offsets, after the owning coordinator has
  * validated the commit.
  */
-import type { GroupSnapshot } from '../../model';
+import type { GroupSnapshot, TopicInfo } from '../../model';
+import type { ClassicGroupCoordinator } from '../classic/coordinator';
 import type {
   HeartbeatRequest,
   HeartbeatResponse,
@@ -15,45 +16,26 @@ import type {
   SyncGroupRequest,
   SyncGroupResponse,
 } from '../classic/messages';
+import type { ConsumerGroupCoordinator } from '../consumer/coordinator';
 import type { ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse } from '../consumer/messages';
 import type { ErrorName } from '../errors';
 import type { OffsetStore } from './offsets';
 import type { GroupCoordinatorApi, OffsetCommitRequest, OffsetCommitResponse } from './world';
 
-/** What the broker needs from either protocol's coordinator. */
-export interface ProtocolCoordinator {
-  /** True when the coordinator holds a group with this id (in any state but Dead). */
-  hasGroup(groupId: string): boolean;
-  /** True when the group exists and has no members. */
-  isEmpty(groupId: string): boolean;
-  describe(groupId: string): GroupSnapshot | undefined;
-  listGroups(): readonly string[];
-  validateOffsetCommit(request: OffsetCommitRequest): ErrorName;
-}
-
-export interface ConsumerProtocolCoordinator extends ProtocolCoordinator {
-  consumerGroupHeartbeat(request: ConsumerGroupHeartbeatRequest): ConsumerGroupHeartbeatResponse;
-}
-
-export interface ClassicProtocolCoordinator extends ProtocolCoordinator {
-  joinGroup(request: JoinGroupRequest, reply: (response: JoinGroupResponse) => void): void;
-  syncGroup(request: SyncGroupRequest, reply: (response: SyncGroupResponse) => void): void;
-  heartbeat(request: HeartbeatRequest): HeartbeatResponse;
-  leaveGroup(request: LeaveGroupRequest): LeaveGroupResponse;
-}
-
 export class Broker implements GroupCoordinatorApi {
   constructor(
-    private readonly consumer: ConsumerProtocolCoordinator,
-    private readonly classic: ClassicProtocolCoordinator,
+    readonly consumer: ConsumerGroupCoordinator,
+    readonly classic: ClassicGroupCoordinator,
     private readonly offsets: OffsetStore,
     private readonly now: () => number,
+    private readonly topics: (name: string) => TopicInfo | undefined,
   ) {}
 
   consumerGroupHeartbeat(request: ConsumerGroupHeartbeatRequest): ConsumerGroupHeartbeatResponse {
     // Mixed groups (classic members inside a consumer group, KIP-848 online migration) are not
     // simulated: a group id belongs to one protocol while it has members.
-    if (this.classic.hasGroup(request.groupId) && !this.classic.isEmpty(request.groupId)) {
+    const classicState = this.classic.groupState(request.groupId);
+    if (classicState !== null && classicState !== 'Empty' && classicState !== 'Dead') {
       return {
         errorCode: 'GROUP_ID_NOT_FOUND',
         errorMessage: `Group ${request.groupId} is a classic group with members; the simulator does not model protocol migration.`,
@@ -67,7 +49,10 @@ export class Broker implements GroupCoordinatorApi {
   }
 
   joinGroup(request: JoinGroupRequest, reply: (response: JoinGroupResponse) => void): void {
-    if (this.consumer.hasGroup(request.groupId) && !this.consumer.isEmpty(request.groupId)) {
+    if (
+      this.consumer.hasGroup(request.groupId) &&
+      this.consumer.describe(request.groupId)?.state !== 'Empty'
+    ) {
       reply({
         errorCode: 'INCONSISTENT_GROUP_PROTOCOL',
         generationId: -1,
@@ -96,19 +81,11 @@ export class Broker implements GroupCoordinatorApi {
   }
 
   offsetCommit(request: OffsetCommitRequest): OffsetCommitResponse {
-    const owner = this.consumer.hasGroup(request.groupId)
-      ? this.consumer
-      : this.classic.hasGroup(request.groupId)
-        ? this.classic
-        : null;
-    // A commit to an unknown group creates a simple (admin) commit, as Kafka allows with
-    // generation -1; a member's commit to a group that no longer knows it is refused.
-    const error: ErrorName =
-      owner === null
-        ? request.generationIdOrMemberEpoch < 0
-          ? 'NONE'
-          : 'UNKNOWN_MEMBER_ID'
-        : owner.validateOffsetCommit(request);
+    // The consumer coordinator answers for its groups; the classic one for everything else (it
+    // creates a simple group for an admin commit with generation -1, as Kafka does).
+    const error: ErrorName = this.consumer.hasGroup(request.groupId)
+      ? this.consumer.validateOffsetCommit(request).errorCode
+      : this.classic.validateOffsetCommit(request);
     if (error === 'NONE') {
       const t = this.now();
       for (const o of request.offsets) {
@@ -124,12 +101,14 @@ export class Broker implements GroupCoordinatorApi {
 
   /** Every group either coordinator holds, sorted. */
   groupIds(): string[] {
-    return [...new Set([...this.consumer.listGroups(), ...this.classic.listGroups()])].sort();
+    return [
+      ...new Set([...this.consumer.listGroups(), ...this.classic.listGroups()].map((g) => g.groupId)),
+    ].sort();
   }
 
   describe(groupId: string): GroupSnapshot | undefined {
     if (this.consumer.hasGroup(groupId)) return this.consumer.describe(groupId);
-    if (this.classic.hasGroup(groupId)) return this.classic.describe(groupId);
+    if (this.classic.hasGroup(groupId)) return this.classic.describe(groupId, this.topics);
     return undefined;
   }
 }

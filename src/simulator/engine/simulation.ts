@@ -25,7 +25,9 @@ import type {
   ScenarioStep,
   ScenarioTopic,
 } from '../scenario/schema';
-import { Broker, type ClassicProtocolCoordinator, type ConsumerProtocolCoordinator } from './broker';
+import type { ClassicGroupCoordinator } from '../classic/coordinator';
+import type { ConsumerGroupCoordinator } from '../consumer/coordinator';
+import { Broker } from './broker';
 import { LogModel } from './logs';
 import { MetadataImage } from './metadata';
 import { GroupMetrics, type GroupRunMetrics } from './metrics';
@@ -35,8 +37,8 @@ import type { GroupCoordinatorApi, KafkaVersion, SimWorld } from './world';
 
 /** The implementations the engine assembles; `defaultParts()` (parts.ts) wires the real ones. */
 export interface SimulationParts {
-  createConsumerCoordinator(world: SimWorld): ConsumerProtocolCoordinator;
-  createClassicCoordinator(world: SimWorld): ClassicProtocolCoordinator;
+  createConsumerCoordinator(world: SimWorld): ConsumerGroupCoordinator;
+  createClassicCoordinator(world: SimWorld): ClassicGroupCoordinator;
   createConsumer(
     world: SimWorld,
     name: string,
@@ -137,6 +139,7 @@ export class Simulation {
       parts.createClassicCoordinator(this.world),
       offsets,
       () => this.scheduler.now(),
+      (name) => metadata.topicInfo(name),
     );
     this.broker = broker;
     this.parts = parts;
@@ -249,7 +252,7 @@ export class Simulation {
     });
     const topicNames = new Set<string>(base?.topics.map((t) => t.name) ?? []);
     for (const t of this.scopeTopics(groupId).keys()) topicNames.add(t);
-    for (const o of this.world.offsets.all(groupId)) topicNames.add(o.topic);
+    for (const t of this.world.offsets.topics(groupId)) topicNames.add(t);
     const topics: TopicInfo[] = [...topicNames]
       .sort()
       .map((n) => this.world.metadata.topicInfo(n))
@@ -545,9 +548,20 @@ export class Simulation {
     return out;
   }
 
+  /**
+   * Recomputes the group's partition scope once per instant, however many members started or
+   * stopped in it (10,000 members starting together would otherwise cost O(n²)).
+   */
   private updateScope(groupId: string): void {
-    this.metricsByGroup.get(groupId)?.setScope(this.now(), this.scopeTopics(groupId));
+    if (this.scopeDirty.has(groupId)) return;
+    this.scopeDirty.add(groupId);
+    this.scheduler.schedule(0, () => {
+      this.scopeDirty.delete(groupId);
+      this.metricsByGroup.get(groupId)?.setScope(this.now(), this.scopeTopics(groupId));
+    });
   }
+
+  private readonly scopeDirty = new Set<string>();
 
   private action(action: string, target: string | null, detail: string | null): void {
     const groupId = target !== null ? (this.slots.get(target)?.spec.groupId ?? null) : null;

@@ -42,6 +42,10 @@ export interface BrokerConfig {
     readonly maxSize: number;
     /** group.consumer.assignors (names); the first is the default. */
     readonly assignors: readonly string[];
+    /** group.consumer.assignment.interval.ms (Kafka 4.3+; default 1000). */
+    readonly assignmentIntervalMs?: number;
+    /** group.consumer.regex.refresh.interval.ms (Kafka 4.1+; default 600000). */
+    readonly regexRefreshIntervalMs?: number;
   };
   readonly classic: {
     /** group.min.session.timeout.ms */

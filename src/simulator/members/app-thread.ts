@@ -246,29 +246,37 @@ export class AppThread {
     this.chainPollMs = this.world.timers.now();
     const gen = this.generation;
     const runNext = (): void => {
-      if (gen !== this.generation) return;
-      const task = this.queue.shift();
-      if (task === undefined || !this.running || this.halted) {
-        this.advance();
-        this.current = null;
-        this.inPoll = false;
-        if (this.running && !this.halted) {
-          // poll() returns after its tasks; the next poll comes one processing period later.
-          this.prevPollMs = this.chainPollMs;
-          this.anchorMs = this.world.timers.now() + this.period();
-        }
-        return;
-      }
-      this.current = { label: task.label, startedMs: this.world.timers.now(), durationMs: task.durationMs };
-      task.onStart?.();
-      if (gen !== this.generation) return;
-      this.world.timers.schedule(task.durationMs, () => {
+      // Tasks that take no time run at once; the loop stops at the first that takes time.
+      for (;;) {
         if (gen !== this.generation) return;
-        this.advance();
+        const task = this.queue.shift();
+        if (task === undefined || !this.running || this.halted) {
+          this.advance();
+          this.current = null;
+          this.inPoll = false;
+          if (this.running && !this.halted) {
+            // poll() returns after its tasks; the next poll comes one processing period later.
+            this.prevPollMs = this.chainPollMs;
+            this.anchorMs = this.world.timers.now() + this.period();
+          }
+          return;
+        }
+        this.current = { label: task.label, startedMs: this.world.timers.now(), durationMs: task.durationMs };
+        task.onStart?.();
+        if (gen !== this.generation) return;
+        if (task.durationMs > 0) {
+          this.world.timers.schedule(task.durationMs, () => {
+            if (gen !== this.generation) return;
+            this.advance();
+            this.current = null;
+            task.done();
+            runNext();
+          });
+          return;
+        }
         this.current = null;
         task.done();
-        runNext();
-      });
+      }
     };
     runNext();
   }

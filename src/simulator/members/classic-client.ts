@@ -37,6 +37,7 @@ import {
   toPartitions,
 } from '../../model';
 import type { ClientAssignor } from '../assignors/api';
+import { clientAssignor } from '../assignors/registry';
 import {
   type ClassicClientState,
   type RebalanceCallback,
@@ -1898,4 +1899,14 @@ function seconds(ms: number): string {
   const s = Math.max(0, ms) / 1000;
   if (s < 10) return `${Math.round(s * 10) / 10} s`;
   return `${Math.round(s)} s`;
+}
+
+/** SimulationParts.createConsumer for classic-protocol members, with the simulator's client assignors. */
+export function createClassicConsumerClient(
+  world: SimWorld,
+  name: string,
+  config: ConsumerConfig,
+  behaviour: MemberBehaviour,
+): ClassicConsumerClient {
+  return new ClassicConsumerClient(world, name, config, behaviour, clientAssignor);
 }

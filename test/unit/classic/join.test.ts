@@ -4,7 +4,8 @@
  * rebalance timeout. Scenarios follow Kafka 4.3.1's GroupMetadataManagerTest.
  */
 import { strict as assert } from 'node:assert';
-import { JavaHashMap } from '../../../src/simulator/classic/java-hash-map';
+import { JavaHashMap } from '../../../src/simulator/java/hashmap';
+import { JAVA_STRING } from '../../../src/simulator/java/keys';
 import {
   classicBroker,
   eventsOf,
@@ -335,9 +336,9 @@ describe('classic JoinGroup', () => {
       assert.equal(r.response.errorCode, 'NONE');
       assert.equal(newcomer.response.errorCode, 'NONE');
       // The new leader is the first member awaiting a join in HashMap order.
-      const order = new JavaHashMap<true>();
+      const order = new JavaHashMap<string, true>(JAVA_STRING);
       for (const id of [leader, follower, newcomer.response.memberId]) order.set(id, true);
-      const expected = order.keys().find((id) => id !== leader);
+      const expected = order.keyArray().find((id) => id !== leader);
       assert.equal(r.response.leader, expected);
       const snap = h.coordinator.describe('group-id');
       assert.equal(snap.leaderId, expected);

@@ -4,8 +4,8 @@
  * - `scriptedWorld()`: the real virtual clock, network, metadata, logs and offsets, with a
  *   coordinator whose answers each test scripts (JoinGroup and SyncGroup are parked until the test
  *   answers them), to pin the client's side of each rule.
- * - `realWorld()`: the same world with Kafka's classic group coordinator (the simulator's real
- *   one) behind the broker facade, to run several clients against it.
+ * - `classicParts()`: simulation parts with the real coordinators and the real client assignors,
+ *   to run several clients through the engine.
  */
 import { type Assignment, type GroupEvent, assignmentOf } from '../../../src/model';
 import type { ClientAssignor } from '../../../src/simulator/assignors/api';
@@ -25,11 +25,8 @@ import type {
   ConsumerGroupHeartbeatRequest,
   ConsumerGroupHeartbeatResponse,
 } from '../../../src/simulator/consumer/messages';
-import {
-  Broker,
-  type ClassicProtocolCoordinator,
-  type ConsumerProtocolCoordinator,
-} from '../../../src/simulator/engine/broker';
+import { serverAssignor } from '../../../src/simulator/assignors/registry';
+import { ConsumerGroupCoordinator } from '../../../src/simulator/consumer/coordinator';
 import { LogModel } from '../../../src/simulator/engine/logs';
 import { MetadataImage } from '../../../src/simulator/engine/metadata';
 import { SimNetwork } from '../../../src/simulator/engine/network';
@@ -47,6 +44,7 @@ import type { ErrorName } from '../../../src/simulator/errors';
 import {
   ClassicConsumerClient,
   type ClassicConsumerOptions,
+  createClassicConsumerClient,
 } from '../../../src/simulator/members/classic-client';
 import {
   DEFAULT_BEHAVIOUR,
@@ -54,6 +52,7 @@ import {
   type ConsumerConfig,
   type MemberBehaviour,
 } from '../../../src/simulator/members/config';
+import { Uuid } from '../../../src/simulator/java/uuid';
 import { Random } from '../../../src/simulator/random';
 import { testCooperativeAssignor, testMovingAssignor, testRangeAssignor } from '../classic/test-assignors';
 
@@ -216,76 +215,16 @@ export function scriptedWorld(opts: WorldOptions = {}): TestWorld & { readonly c
   return { ...world, coord: coord as unknown as ScriptedCoordinator };
 }
 
-/** A consumer-protocol coordinator that knows no groups (the classic tests need none). */
-export class NoConsumerGroups implements ConsumerProtocolCoordinator {
-  hasGroup(): boolean {
-    return false;
-  }
-  isEmpty(): boolean {
-    return true;
-  }
-  describe(): undefined {
-    return undefined;
-  }
-  listGroups(): readonly string[] {
-    return [];
-  }
-  validateOffsetCommit(): ErrorName {
-    return 'GROUP_ID_NOT_FOUND';
-  }
-  consumerGroupHeartbeat(): ConsumerGroupHeartbeatResponse {
-    throw new Error('no consumer-protocol coordinator in this test world');
-  }
-}
-
 /**
- * The broker's view of the classic coordinator. (ClassicGroupCoordinator has no `isEmpty` and
- * lists groups with their states; the engine's wiring adapts it the same way.)
- */
-export function asProtocolCoordinator(c: ClassicGroupCoordinator): ClassicProtocolCoordinator {
-  return {
-    joinGroup: (r, reply) => c.joinGroup(r, reply),
-    syncGroup: (r, reply) => c.syncGroup(r, reply),
-    heartbeat: (r) => c.heartbeat(r),
-    leaveGroup: (r) => c.leaveGroup(r),
-    hasGroup: (id) => c.hasGroup(id),
-    isEmpty: (id) => c.describe(id).members.length === 0,
-    describe: (id) => c.describe(id),
-    listGroups: () => c.listGroups().map((g) => g.groupId),
-    validateOffsetCommit: (r) => c.validateOffsetCommit(r),
-  };
-}
-
-export function realWorld(
-  opts: WorldOptions = {},
-): TestWorld & { readonly classic: ClassicGroupCoordinator } {
-  let classic: ClassicGroupCoordinator | null = null;
-  const world = baseWorld(opts, (w) => {
-    const coordinator = new ClassicGroupCoordinator(w);
-    classic = coordinator;
-    return new Broker(new NoConsumerGroups(), asProtocolCoordinator(coordinator), w.offsets, () =>
-      w.scheduler.now(),
-    );
-  });
-  return { ...world, classic: classic as unknown as ClassicGroupCoordinator };
-}
-
-/**
- * Simulation parts for the classic protocol: the real classic coordinator, this client with the
- * test assignors (the real client assignors are wired by the engine), and no KIP-848 coordinator.
+ * Simulation parts for the classic protocol: the real coordinators, and this client with the
+ * real client-side assignors (range, roundrobin, sticky, cooperative-sticky).
  */
 export function classicParts(): SimulationParts {
   return {
-    createConsumerCoordinator: () => new NoConsumerGroups(),
-    createClassicCoordinator: (world) => asProtocolCoordinator(new ClassicGroupCoordinator(world)),
-    createConsumer: (world, name, config, behaviour) =>
-      new ClassicConsumerClient(world, name, config, behaviour, lookupTestAssignor),
-    newTopicId: (random) =>
-      Buffer.from(random.bytes16())
-        .toString('base64')
-        .replace(/\+/g, '-')
-        .replace(/\//g, '_')
-        .replace(/=+$/, ''),
+    createConsumerCoordinator: (world) => new ConsumerGroupCoordinator({ ...world, serverAssignor }),
+    createClassicCoordinator: (world) => new ClassicGroupCoordinator(world),
+    createConsumer: createClassicConsumerClient,
+    newTopicId: (random) => Uuid.random(random).toString(),
   };
 }
 

@@ -1,0 +1,13 @@
+/**
+ * Every command the extension registers, declared here and nowhere else.
+ *
+ * - Name them `kafkaGroups.<area>.<verb>` and give each one an entry in package.json
+ *   `contributes.commands` (category "Kafka Groups"); hide internal ones from the palette with
+ *   `"when": "false"` under `menus.commandPalette`.
+ * - Register them through `CommandId.X`, never a string literal.
+ *
+ * `scripts/check-manifest.mjs` (the `static` test suite) checks that this enum and package.json
+ * list the same ids and that every id is used outside this file; the `editor` suite checks at run
+ * time that each one is registered and runs from `executeCommand`.
+ */
+export const enum CommandId {}
