@@ -184,6 +184,32 @@ export class AppThread {
     });
   }
 
+  /**
+   * The application is inside poll() with no records to process (it has nothing it can fetch), so
+   * poll() returns empty and is called again at once: a poll() happens now. Work waiting for a
+   * poll (runInPoll) starts now instead of at the next processing period, and the loop's timing
+   * restarts here. Does nothing while a poll() runs tasks or once the thread is halted.
+   */
+  pollNow(): void {
+    if (!this.running || this.halted || this.inPoll || this.current !== null) return;
+    this.advance();
+    const now = this.world.timers.now();
+    this.prevPollMs = now;
+    this.anchorMs = now;
+    if (
+      this.queue.length > 0 &&
+      this.pollTimer !== null &&
+      this.pollTimer.active &&
+      this.pollTimer.dueMs > now
+    ) {
+      this.world.timers.cancel(this.pollTimer);
+      const gen = this.generation;
+      this.pollTimer = this.world.timers.schedule(0, () => {
+        if (gen === this.generation) this.runQueue();
+      });
+    }
+  }
+
   setBehaviour(patch: Partial<MemberBehaviour>): void {
     this.advance();
     if (this.inPoll || this.halted || !this.running) {

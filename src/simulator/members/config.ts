@@ -43,6 +43,8 @@ export interface ConsumerConfig {
   readonly autoOffsetReset: AutoOffsetReset;
   /** max.poll.records */
   readonly maxPollRecords: number;
+  /** metadata.max.age.ms (classic protocol: how soon the group leader sees new partitions); unset = 300000. */
+  readonly metadataMaxAgeMs?: number;
   /** The subscription: topic names, or a regular expression (consumer protocol: RE2J on the broker). */
   readonly subscription: { readonly topics: readonly string[] } | { readonly pattern: string };
 }
