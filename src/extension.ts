@@ -1,13 +1,53 @@
 import type * as vscode from 'vscode';
+import { diagnose } from './diagnostics/rules';
+import { memberLabels } from './model';
+import { createSimulation } from './simulator/engine/parts';
+import { SourceRegistry } from './sources/registry';
+import { registerCommands } from './ui/commands/register';
+import { registerDashboard } from './ui/dashboard/panel';
 import { createLog } from './ui/log';
+import { simulatorSettings } from './ui/settings';
+import { SimulatorController } from './ui/simulator/controller';
 import { registerGroupsView } from './ui/tree/register';
 
 /** Builds the object graph and registers every feature. Nothing else happens here. */
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
   const log = createLog(context);
-  registerGroupsView(context);
+  const registry = new SourceRegistry();
+  context.subscriptions.push({ dispose: () => registry.dispose() });
+  const simulator = new SimulatorController(registry, log, createSimulation);
+  context.subscriptions.push(simulator);
+  const groups = registerGroupsView(context, registry);
+  const dashboards = registerDashboard(context, {
+    extensionUri: context.extensionUri,
+    log,
+    sources: {
+      get: (id) => registry.get(id),
+      onDidChange: (listener) => registry.onDidChange(() => listener()),
+    },
+    diagnose: ({ history, events }) => {
+      const snapshot = history[history.length - 1];
+      if (snapshot === undefined) return [];
+      const labels = memberLabels(snapshot);
+      return diagnose({ snapshot, events, nowMs: snapshot.timeMs, label: (id) => labels.get(id) ?? id });
+    },
+  });
+  registerCommands(context, {
+    registry,
+    simulator,
+    log,
+    refreshTree: () => groups.provider.refresh(),
+    openDashboard: (sourceId, groupId) => dashboards.open(sourceId, groupId),
+    extensionVersion: extensionVersion(context),
+  });
+  if (simulatorSettings().autoStart) simulator.start();
   log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
+}
+
+function extensionVersion(context: vscode.ExtensionContext): string {
+  const v = (context.extension.packageJSON as { version?: unknown }).version;
+  return typeof v === 'string' ? v : 'unknown';
 }
 
 export function deactivate(): void {

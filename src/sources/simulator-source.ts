@@ -4,7 +4,17 @@
  * group for the dashboard's scrubber, and applies the user's controls (add, crash, slow down,
  * restart members; add partitions; change subscriptions; switch protocol).
  */
-import type { GroupEvent, GroupSnapshot } from '../model';
+import type {
+  GroupEvent,
+  GroupProtocol,
+  GroupSnapshot,
+  SimulatorCommand,
+  SimulatorControlState,
+} from '../model';
+import { CLIENT_ASSIGNOR_NAMES } from '../simulator/assignors/registry';
+import { BUILTIN_SCENARIOS, builtinScenario } from '../simulator/scenario/builtins';
+import { DEFAULT_BEHAVIOUR } from '../simulator/members/config';
+import type { ControllableSource, SimulatorControls } from './controls';
 import type { Simulation, SimulationOptions } from '../simulator/engine/simulation';
 import type { MemberBehaviour } from '../simulator/members/config';
 import { formatClock } from '../simulator/scenario/duration';
@@ -49,7 +59,18 @@ interface GroupHistory {
   events: GroupEvent[];
 }
 
-export class SimulatorSource implements GroupSource {
+/** What a new simulated member should be, when a user adds one. */
+export interface NewMemberChoice {
+  readonly protocol: GroupProtocol;
+  /** group.remote.assignor (consumer) or the only partition.assignment.strategy (classic); null: default. */
+  readonly assignor: string | null;
+  readonly instanceId: string | null;
+}
+
+/** How long a static member is down when the user restarts it: well within session.timeout.ms. */
+export const STATIC_RESTART_DOWN_MS = 5_000;
+
+export class SimulatorSource implements GroupSource, ControllableSource {
   readonly id = 'simulator';
   readonly kind = 'simulator' as const;
   readonly label = 'Simulator';
@@ -71,6 +92,14 @@ export class SimulatorSource implements GroupSource {
   private readonly historyBudget: number;
   private readonly maxEvents: number;
   private error: string | null = null;
+  private readonly controlChanges = new Emitter<SimulatorControlState>();
+
+  /** The remote control the dashboard uses (the palette commands call the methods below). */
+  readonly controls: SimulatorControls = {
+    controlState: () => this.controlState(),
+    onDidChangeControlState: (listener) => this.controlChanges.event(listener),
+    execute: (command) => this.execute(command),
+  };
 
   constructor(
     private readonly factory: SimulationFactory,
@@ -140,6 +169,129 @@ export class SimulatorSource implements GroupSource {
     this.pause();
     this.unsubscribeSim();
     this.changes.dispose();
+    this.controlChanges.dispose();
+  }
+
+  // --- simulator controls ------------------------------------------------------------------
+
+  controlState(): SimulatorControlState {
+    return {
+      running: this.playing,
+      speed: this.speedFactor,
+      clockMs: this.sim.now(),
+      scenarioId: this.scenario.name,
+      scenarios: BUILTIN_SCENARIOS.map((s) => ({ id: s.name, title: s.name, description: s.description })),
+      variant: this.sim.variant ?? 'consumer',
+      assignors: {
+        consumer: [...this.scenario.broker.consumer.assignors],
+        classic: [...CLIENT_ASSIGNOR_NAMES],
+      },
+      topics: this.sim.topics().map((t) => t.name),
+    };
+  }
+
+  /** Carries out a control command; rejects with a plain-words reason when it cannot. */
+  execute(c: SimulatorCommand): Promise<void> {
+    try {
+      switch (c.kind) {
+        case 'play':
+          this.play();
+          break;
+        case 'pause':
+          this.pause();
+          break;
+        case 'step':
+          this.pause();
+          this.step();
+          break;
+        case 'set-speed':
+          this.setSpeed(c.speed);
+          break;
+        case 'choose-scenario': {
+          const s = builtinScenario(c.scenarioId);
+          if (s === undefined) throw new Error(`there is no built-in scenario "${c.scenarioId}"`);
+          this.load(s);
+          this.play();
+          break;
+        }
+        case 'add-member':
+          this.addMemberLike(c.groupId, {
+            protocol: c.protocol,
+            assignor: c.assignor,
+            instanceId: c.instanceId,
+          });
+          break;
+        case 'crash-member':
+          this.crashMember(this.nameOf(c.memberId));
+          break;
+        case 'slow-member':
+          this.slowMember(
+            this.nameOf(c.memberId),
+            { processingMs: DEFAULT_BEHAVIOUR.processingMs + Math.max(0, c.delayMs) },
+            null,
+          );
+          break;
+        case 'restart-static-member': {
+          const name = this.nameOf(c.memberId);
+          const status = this.sim.members().find((m) => m.name === name);
+          if (status?.instanceId === null || status === undefined) {
+            throw new Error(`${name} is not a static member: it has no group.instance.id`);
+          }
+          this.restartMember(name, STATIC_RESTART_DOWN_MS);
+          break;
+        }
+        case 'add-partitions': {
+          const t = this.sim.topics().find((x) => x.name === c.topic);
+          if (t === undefined) throw new Error(`there is no topic "${c.topic}" in the simulation`);
+          this.addPartitions(c.topic, t.partitions + c.count);
+          break;
+        }
+        case 'change-subscription':
+          this.changeSubscription(this.nameOf(c.memberId), c.topics);
+          break;
+        case 'switch-protocol':
+          this.switchProtocol(c.variant);
+          this.play();
+          break;
+      }
+      return Promise.resolve();
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  /**
+   * Adds a consumer to a group with the settings of its first member, changed as chosen. Returns
+   * the new member's name.
+   */
+  addMemberLike(groupId: string, choice: NewMemberChoice): string {
+    const template = this.sim.groupTemplate(groupId);
+    if (template === undefined) throw new Error(`group "${groupId}" has no member to copy settings from`);
+    const name = this.sim.nextMemberName();
+    this.addMember({
+      ...template,
+      name,
+      explicit: { groupProtocol: true, assignor: true },
+      config: {
+        ...template.config,
+        clientId: name,
+        groupProtocol: choice.protocol,
+        groupRemoteAssignor:
+          choice.protocol === 'consumer' ? choice.assignor : template.config.groupRemoteAssignor,
+        partitionAssignmentStrategy:
+          choice.protocol === 'classic' && choice.assignor !== null
+            ? [choice.assignor]
+            : template.config.partitionAssignmentStrategy,
+        groupInstanceId: choice.instanceId,
+      },
+    });
+    return name;
+  }
+
+  private nameOf(memberId: string): string {
+    const name = this.sim.memberName(memberId);
+    if (name === undefined) throw new Error('that member is not one of the simulator’s consumers');
+    return name;
   }
 
   // --- playback ------------------------------------------------------------------------------
@@ -325,6 +477,7 @@ export class SimulatorSource implements GroupSource {
     // Every group's clock moved; views that show time or lag refresh on status changes.
     for (const g of changed) this.record(g);
     this.changes.fire({ groupIds: [...changed].sort(), groupsListChanged: false, statusChanged, events });
+    if (this.controlChanges.size > 0) this.controlChanges.fire(this.controlState());
   }
 
   private historyOf(groupId: string): GroupHistory {

@@ -222,6 +222,31 @@ export class Simulation {
     }));
   }
 
+  /** A member of the group to copy settings from when adding one (the first defined). */
+  groupTemplate(groupId: string): ScenarioMember | undefined {
+    for (const slot of this.slots.values())
+      if (slot.spec.groupId === groupId) return { ...slot.spec, config: slot.config };
+    return undefined;
+  }
+
+  /** A fresh member name: `consumer-<n>` with the next free number (names are unique across groups). */
+  nextMemberName(): string {
+    let max = 0;
+    for (const name of this.slots.keys()) {
+      const m = /-(\d+)$/.exec(name);
+      if (m !== null) max = Math.max(max, Number(m[1]));
+    }
+    let n = max + 1;
+    while (this.slots.has(`consumer-${n}`)) n++;
+    return `consumer-${n}`;
+  }
+
+  /** Topic names a member subscribes to (empty for a regex subscription). */
+  memberSubscription(name: string): readonly string[] {
+    const sub = this.slot(name).config.subscription;
+    return 'topics' in sub ? sub.topics : [];
+  }
+
   /** The consumer's scenario name for a member id, if it is one of ours. */
   memberName(memberId: string): string | undefined {
     const cached = this.memberNames.get(memberId);

@@ -105,8 +105,9 @@ const DOCS: readonly Doc[] = [
   },
   {
     name: 'partition-increase',
-    description: 'The orders topic grows from 6 to 12 partitions while three consumers read it.',
-    duration: '3m',
+    description:
+      'The orders topic grows from 6 to 12 partitions while three consumers read it. KIP-848 consumers get the new partitions within a heartbeat; a classic group waits for the leader to refresh its metadata (metadata.max.age.ms, 5 minutes).',
+    duration: '8m',
     topics: [{ name: 'orders', partitions: 6, produceRate: 600 }],
     groups: [{ id: 'orders-app', subscription: ['orders'], members: [{ name: 'consumer-{i}', count: 3 }] }],
     timeline: [{ at: '60s', do: 'add-partitions', topic: 'orders', partitions: 12 }],

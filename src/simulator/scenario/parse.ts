@@ -227,6 +227,7 @@ const CONFIG_KEYS = [
   'auto.commit.interval.ms',
   'auto.offset.reset',
   'max.poll.records',
+  'metadata.max.age.ms',
 ] as const;
 
 const BEHAVIOUR_KEYS = [
@@ -338,6 +339,9 @@ function readConfig(c: Checker, raw: Json, path: string, into: MemberTemplate): 
         break;
       case 'max.poll.records':
         setInt(c, v, p, 1, (n) => (cfg.maxPollRecords = n));
+        break;
+      case 'metadata.max.age.ms':
+        setInt(c, v, p, 1, (n) => (cfg.metadataMaxAgeMs = n));
         break;
       case 'group.instance.id':
         if (v === null) cfg.groupInstanceId = null;

@@ -10,4 +10,25 @@
  * list the same ids and that every id is used outside this file; the `editor` suite checks at run
  * time that each one is registered and runs from `executeCommand`.
  */
-export const enum CommandId {}
+export const enum CommandId {
+  StartSimulator = 'kafkaGroups.simulator.start',
+  RunScenario = 'kafkaGroups.simulator.runScenario',
+  StopSimulator = 'kafkaGroups.simulator.stop',
+  Play = 'kafkaGroups.simulator.play',
+  Pause = 'kafkaGroups.simulator.pause',
+  Step = 'kafkaGroups.simulator.step',
+  SetSpeed = 'kafkaGroups.simulator.setSpeed',
+  RestartScenario = 'kafkaGroups.simulator.restartScenario',
+  SwitchProtocol = 'kafkaGroups.simulator.switchProtocol',
+  AddMember = 'kafkaGroups.simulator.addMember',
+  CrashMember = 'kafkaGroups.simulator.crashMember',
+  SlowMember = 'kafkaGroups.simulator.slowMember',
+  RestartMember = 'kafkaGroups.simulator.restartMember',
+  AddPartitions = 'kafkaGroups.simulator.addPartitions',
+  ChangeSubscription = 'kafkaGroups.simulator.changeSubscription',
+  OpenDashboard = 'kafkaGroups.dashboard.open',
+  Refresh = 'kafkaGroups.view.refresh',
+  ExportSnapshot = 'kafkaGroups.snapshot.export',
+  OpenSnapshot = 'kafkaGroups.snapshot.open',
+  CloseSource = 'kafkaGroups.source.close',
+}

@@ -1,5 +1,4 @@
 import {
-  type Finding,
   type GroupEvent,
   type GroupSnapshot,
   describeEvent,
@@ -9,6 +8,7 @@ import {
   memberLabels,
 } from '../../model';
 import type { DetailsTarget } from '../../protocol/dashboard';
+import { buildSnapshotFile, serializeSnapshotFile } from '../../sources/snapshot-file';
 
 /** The snapshot at or before `timeMs` (the latest when null). */
 export function snapshotAt(
@@ -25,23 +25,18 @@ export function snapshotAt(
   return found ?? history[0] ?? latest;
 }
 
-/** The JSON a user saves with "Export snapshot": the snapshot plus the events that led to it. */
-export function snapshotExport(
-  snapshot: GroupSnapshot,
-  events: readonly GroupEvent[],
-  findings: readonly Finding[],
-): string {
-  return `${JSON.stringify(
-    {
-      kind: 'kafka-group-snapshot',
-      version: 1,
-      snapshot,
-      events,
-      findings,
-    },
-    null,
-    2,
-  )}\n`;
+/**
+ * The file a user saves with "Export snapshot": the shown snapshot and the events that led to it,
+ * in the snapshot-file format that "Open Snapshot File…" and `kgd` read back.
+ */
+export function snapshotExport(snapshot: GroupSnapshot, events: readonly GroupEvent[], now: Date): string {
+  return serializeSnapshotFile(
+    buildSnapshotFile(
+      [{ snapshot, history: [], events: events.filter((e) => e.timeMs <= snapshot.timeMs) }],
+      'Kafka Group Debugger dashboard',
+      now,
+    ),
+  );
 }
 
 /** A read-only JSON document describing one member or partition, for "open details". */

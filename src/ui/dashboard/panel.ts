@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { Finding, GroupEvent, GroupSnapshot } from '../../model';
+import type { GroupEvent, GroupSnapshot } from '../../model';
 import { DASHBOARD_VIEW_TYPE, isPersistedDashboardState } from '../../protocol/dashboard';
 import { dashboardHtml } from '../../protocol/shell';
 import { snapshotExport } from './export';
@@ -79,7 +79,7 @@ export class DashboardPanel implements vscode.Disposable {
       ...(services.diagnose !== undefined ? { diagnose: services.diagnose } : {}),
       post: (m) => void panel.webview.postMessage(m),
       effects: {
-        saveSnapshot: (g, snapshot, events, findings) => saveSnapshot(g, snapshot, events, findings),
+        saveSnapshot: (g, snapshot, events) => saveSnapshot(g, snapshot, events),
         showDetails: async (content) => {
           const doc = await vscode.workspace.openTextDocument({ language: 'json', content });
           await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
@@ -124,7 +124,6 @@ async function saveSnapshot(
   groupId: string,
   snapshot: GroupSnapshot,
   events: readonly GroupEvent[],
-  findings: readonly Finding[],
 ): Promise<string> {
   const safe = groupId.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 100) || 'group';
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
@@ -139,7 +138,7 @@ async function saveSnapshot(
   if (target === undefined) return 'Export cancelled.';
   await vscode.workspace.fs.writeFile(
     target,
-    new TextEncoder().encode(snapshotExport(snapshot, events, findings)),
+    new TextEncoder().encode(snapshotExport(snapshot, events, new Date())),
   );
   return `Snapshot saved to ${vscode.workspace.asRelativePath(target)}.`;
 }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { GroupSnapshot } from '../../model';
 import type { SourceRegistry } from '../../sources/registry';
 import type { GroupSource } from '../../sources/source';
+import { CommandId } from '../commands/ids';
 import {
   groupNode,
   memberNode,
@@ -88,7 +89,7 @@ export class GroupsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     item.accessibilityInformation = { label: `${d.label}, ${d.description}` };
     if (d.kind === 'group') {
       item.command = {
-        command: 'kafkaGroups.dashboard.open',
+        command: CommandId.OpenDashboard,
         title: 'Open Group Dashboard',
         arguments: [node],
       };
@@ -134,6 +135,11 @@ export class GroupsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       case 'partition':
         return [];
     }
+  }
+
+  /** Re-reads the whole tree. */
+  refresh(): void {
+    this.schedule(undefined);
   }
 
   /** The node for a group, if the tree has shown it (for reveal). */

@@ -1,0 +1,154 @@
+import * as vscode from 'vscode';
+import type { SourceRegistry } from '../../sources/registry';
+import { SimulatorSource, type SimulationFactory } from '../../sources/simulator-source';
+import { BUILTIN_SCENARIOS, builtinScenario } from '../../simulator/scenario/builtins';
+import type { ProtocolVariant, Scenario } from '../../simulator/scenario/schema';
+import { simulatorSettings } from '../settings';
+import { UserFacingError } from '../errors';
+import { CommandId } from '../commands/ids';
+
+/**
+ * Owns the simulator source: starts it (from settings or a chosen scenario), keeps it in the
+ * source registry, and shows its clock in the status bar. Every view reads the simulator through
+ * the registry like any other source.
+ */
+export class SimulatorController implements vscode.Disposable {
+  private current: SimulatorSource | undefined;
+  private readonly status: vscode.StatusBarItem;
+  private readonly disposables: vscode.Disposable[] = [];
+  private statusTimer: NodeJS.Timeout | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private contextRunning: boolean | undefined;
+  private contextPlaying: boolean | undefined;
+
+  constructor(
+    private readonly registry: SourceRegistry,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly factory: SimulationFactory,
+  ) {
+    this.status = vscode.window.createStatusBarItem(
+      'kafkaGroups.simulator',
+      vscode.StatusBarAlignment.Left,
+      50,
+    );
+    this.status.name = 'Kafka Groups Simulator';
+    this.disposables.push(
+      this.status,
+      vscode.workspace.onDidChangeConfiguration((e) => this.onConfiguration(e)),
+    );
+  }
+
+  get source(): SimulatorSource | undefined {
+    return this.current;
+  }
+
+  /** The running simulator, or a message telling the user how to start one. */
+  require(): SimulatorSource {
+    if (this.current === undefined) {
+      throw new UserFacingError(
+        'The simulator is not running. Start it with "Kafka Groups: Start Simulator".',
+      );
+    }
+    return this.current;
+  }
+
+  /** Starts (or restarts) the simulator on a scenario, playing at the configured speed. */
+  start(scenario?: Scenario, variant?: ProtocolVariant): SimulatorSource {
+    const settings = simulatorSettings();
+    const chosen = scenario ?? this.scenarioFromSettings();
+    const options = { variant: variant ?? settings.protocol, ordering: settings.ordering };
+    if (this.current !== undefined) {
+      this.current.load(chosen, options);
+    } else {
+      const source = new SimulatorSource(this.factory, chosen, options);
+      source.setSpeed(settings.speed);
+      this.current = source;
+      this.registry.add(source);
+      this.unsubscribe = source.onDidChange(() => this.scheduleStatus());
+    }
+    this.current.play();
+    this.log.info(
+      `simulator: ${chosen.name} under the ${options.variant} protocol at ${this.current.speed}×`,
+    );
+    this.updateStatus();
+    return this.current;
+  }
+
+  stop(): void {
+    if (this.current === undefined) return;
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    this.registry.remove(this.current.id);
+    this.current = undefined;
+    this.updateStatus();
+    this.log.info('simulator stopped');
+  }
+
+  dispose(): void {
+    if (this.statusTimer !== undefined) clearTimeout(this.statusTimer);
+    this.stop();
+    for (const d of this.disposables) d.dispose();
+  }
+
+  private scenarioFromSettings(): Scenario {
+    const name = simulatorSettings().scenario;
+    const s = builtinScenario(name);
+    if (s !== undefined) return s;
+    void vscode.window.showWarningMessage(
+      `Kafka Groups: there is no built-in scenario "${name}" (setting kafkaGroups.simulator.scenario); running "${BUILTIN_SCENARIOS[0].name}". ` +
+        `Built-ins: ${BUILTIN_SCENARIOS.map((b) => b.name).join(', ')}.`,
+    );
+    return BUILTIN_SCENARIOS[0];
+  }
+
+  private onConfiguration(e: vscode.ConfigurationChangeEvent): void {
+    if (this.current === undefined) return;
+    const settings = simulatorSettings();
+    if (e.affectsConfiguration('kafkaGroups.simulator.speed')) this.current.setSpeed(settings.speed);
+    if (e.affectsConfiguration('kafkaGroups.simulator.scenario')) {
+      const s = builtinScenario(settings.scenario);
+      if (s === undefined) {
+        this.log.warn(
+          `kafkaGroups.simulator.scenario: no built-in scenario "${settings.scenario}"; keeping the current one`,
+        );
+      } else this.start(s);
+    }
+    if (e.affectsConfiguration('kafkaGroups.simulator.protocol'))
+      this.current.switchProtocol(settings.protocol);
+    this.updateStatus();
+  }
+
+  private scheduleStatus(): void {
+    if (this.statusTimer !== undefined) return;
+    this.statusTimer = setTimeout(() => {
+      this.statusTimer = undefined;
+      this.updateStatus();
+    }, 250);
+  }
+
+  private updateStatus(): void {
+    const s = this.current;
+    const running = s !== undefined;
+    const playing = s?.isPlaying === true;
+    if (running !== this.contextRunning || playing !== this.contextPlaying) {
+      this.contextRunning = running;
+      this.contextPlaying = playing;
+      void vscode.commands.executeCommand('setContext', 'kafkaGroups.simulatorRunning', running);
+      void vscode.commands.executeCommand('setContext', 'kafkaGroups.simulatorPlaying', playing);
+    }
+    if (s === undefined) {
+      this.status.hide();
+      return;
+    }
+    const st = s.status();
+    this.status.text = `$(${s.isPlaying ? 'debug-pause' : 'play'}) ${st.detail}`;
+    this.status.tooltip = s.isPlaying
+      ? 'Simulator running — click to pause'
+      : 'Simulator paused — click to play';
+    this.status.command = s.isPlaying ? CommandId.Pause : CommandId.Play;
+    this.status.accessibilityInformation = {
+      label: `Kafka Groups simulator ${s.isPlaying ? 'running' : 'paused'}: ${st.detail}`,
+    };
+    this.status.show();
+  }
+}
