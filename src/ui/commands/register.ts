@@ -115,7 +115,13 @@ export function registerCommands(context: vscode.ExtensionContext, services: Com
   });
   register(CommandId.AddMember, async (arg) => {
     const s = simulator.require();
-    const groupId = refOf(arg).groupId ?? (await pickGroup(s));
+    const ref = refOf(arg);
+    if (ref.sourceId !== undefined && ref.sourceId !== s.id) {
+      throw new UserFacingError(
+        `members can only be added to the simulator's groups; "${ref.groupId ?? ref.sourceId}" comes from ${ref.sourceId}`,
+      );
+    }
+    const groupId = ref.groupId ?? (await pickGroup(s));
     if (groupId === undefined) return;
     const protocol = await vscode.window.showQuickPick(
       [
@@ -147,11 +153,23 @@ export function registerCommands(context: vscode.ExtensionContext, services: Com
         v === '' || /^[A-Za-z0-9._-]{1,249}$/.test(v) ? null : 'letters, digits, ".", "_" and "-" only',
     });
     if (instanceId === undefined) return;
-    s.addMemberLike(groupId, {
+    const defaultName = s.nextMemberName();
+    const clientId = await vscode.window.showInputBox({
+      title: `Add member: client.id (leave empty for "${defaultName}")`,
+      placeHolder: defaultName,
+      validateInput: (v) =>
+        v.length <= MAX_CLIENT_ID && !CONTROL_CHARACTERS.test(v)
+          ? null
+          : `up to ${MAX_CLIENT_ID} characters, no control characters`,
+    });
+    if (clientId === undefined) return;
+    const name = s.addMemberLike(groupId, {
       protocol: protocol.value,
       assignor: assignor.value,
       instanceId: instanceId === '' ? null : instanceId,
+      clientId: clientId === '' ? null : clientId,
     });
+    log.info(`simulator: added ${name} to ${groupId}`);
   });
   register(CommandId.CrashMember, async (arg) => {
     const s = simulator.require();
@@ -289,8 +307,8 @@ export function registerCommands(context: vscode.ExtensionContext, services: Com
     const first = file.groups[0];
     if (first !== undefined) services.openDashboard(`file/${label}`, first.snapshot.groupId);
   });
-  register(CommandId.CloseSource, (arg) => {
-    const id = refOf(arg).sourceId;
+  register(CommandId.CloseSource, async (arg) => {
+    const id = refOf(arg).sourceId ?? (await pickSource(registry));
     if (id === undefined) return;
     if (id === 'simulator') simulator.stop();
     else registry.remove(id);
@@ -316,6 +334,23 @@ function exportText(
 
 function safeFileName(s: string): string {
   return s.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100) || 'group';
+}
+
+/** Kafka's clients accept any client.id; the simulator only keeps it printable and bounded. */
+const MAX_CLIENT_ID = 255;
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
+/** The source a command applies to when it was run without one: asked, if there is a choice. */
+async function pickSource(registry: SourceRegistry): Promise<string | undefined> {
+  const sources = registry.all();
+  if (sources.length === 0) throw new UserFacingError('no source is open: there is nothing to close.');
+  return (
+    await vscode.window.showQuickPick(
+      sources.map((source) => ({ label: source.label, description: source.status().detail, id: source.id })),
+      { title: 'Close which source?' },
+    )
+  )?.id;
 }
 
 async function pickGroup(s: SimulatorSource): Promise<string | undefined> {
