@@ -22,6 +22,11 @@ export interface VirtualTableOptions<R> {
   readonly onActivate?: (r: R) => void;
   readonly onSelect?: (r: R) => void;
   readonly sort?: { readonly column: string; readonly descending: boolean };
+  /**
+   * When this returns true and the view is scrolled to the last row, new rows keep it there (a log
+   * that follows its tail); scrolling up stops following until the user scrolls back down.
+   */
+  readonly followTail?: () => boolean;
 }
 
 interface RowSlot<R> {
@@ -133,9 +138,20 @@ export class VirtualTable<R> {
 
   /** Replaces the rows (keeps scroll position, sort and the active row by key). */
   setRows(rows: readonly R[]): void {
+    const viewH = this.viewH || 400;
+    const wasAtEnd =
+      this.scrollTop + viewH >= Math.max(0, this.shownCount) * this.rowHeight - this.rowHeight / 2;
     this.rows = rows;
     this.resort();
     this.render();
+    if (wasAtEnd && this.o.followTail?.() === true) {
+      const bottom = Math.max(0, this.sorted.length * this.rowHeight - viewH);
+      if (bottom !== this.scrollTop) {
+        this.scrollTop = bottom;
+        this.body.scrollTop = bottom;
+        this.render();
+      }
+    }
   }
 
   /** Marks one row (by key) as highlighted, e.g. the event at the scrubbed time, and scrolls to it. */
