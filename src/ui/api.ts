@@ -11,7 +11,10 @@ export interface KafkaGroupsApi {
   /** Bumped when this shape changes incompatibly. */
   readonly apiVersion: 1;
   /** The Groups tree's data provider, read exactly as VS Code reads it to draw the view. */
-  readonly groupsTree: Pick<vscode.TreeDataProvider<TreeNode>, 'getChildren' | 'getTreeItem' | 'getParent'>;
+  readonly groupsTree: Pick<
+    vscode.TreeDataProvider<TreeNode>,
+    'getChildren' | 'getTreeItem' | 'getParent' | 'onDidChangeTreeData'
+  >;
   /** The simulator as the status bar shows it; undefined when it is not running. */
   simulator(): SimulatorInfo | undefined;
 }

@@ -96,6 +96,33 @@ describe('the Groups view', () => {
     assert.match(group.tooltip, /Assignor/);
   });
 
+  it('updates the rows it signals: the source row’s clock moves without re-reading the roots', async () => {
+    const { source } = await simulatorGroupRow(api, 'orders-app');
+    const before = source.description;
+    // What VS Code does: on a change event for an element, it asks getTreeItem for that element.
+    const redrawn = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error('no change event for the source row within 5 s')),
+        5_000,
+      );
+      const sub = api.groupsTree.onDidChangeTreeData?.((e) => {
+        const elements = e === undefined || e === null ? [] : Array.isArray(e) ? e : [e];
+        if (!elements.includes(source.node)) return;
+        void Promise.resolve(api.groupsTree.getTreeItem(source.node)).then((item) => {
+          if (typeof item.description === 'string' && item.description !== before) {
+            clearTimeout(timer);
+            sub?.dispose();
+            resolve(item.description);
+          }
+        });
+      });
+      // From the start again, so the clock surely moves (at 100× the scenario ends in 2 s).
+      void vscode.commands.executeCommand('kafkaGroups.simulator.restartScenario');
+    });
+    assert.match(redrawn, /^scale-out · consumer · \d\d:\d\d\.\d{3} · 100×/);
+    assert.notEqual(redrawn, before);
+  });
+
   it('shows each member as client-id @ host with its epoch, and its partitions', async () => {
     // At 100× the 3-minute scenario ends in about 2 s: six members, all reconciled.
     await until(() => api.simulator()?.playing === false, 'the scale-out scenario did not finish', 15_000);
