@@ -65,6 +65,8 @@ export class VirtualTable<R> {
   private shownCount = -1;
   /** The body's scroll position, tracked from scroll events (reading it would force a layout). */
   private scrollTop = 0;
+  /** True while the view shows the last row (as of the last scroll): new rows then follow it. */
+  private atEnd = true;
 
   constructor(private readonly o: VirtualTableOptions<R>) {
     this.rowHeight = o.rowHeight ?? 22;
@@ -113,6 +115,8 @@ export class VirtualTable<R> {
       'scroll',
       () => {
         this.scrollTop = this.body.scrollTop;
+        const viewH = this.viewH || this.body.clientHeight;
+        this.atEnd = this.scrollTop + viewH >= this.sorted.length * this.rowHeight - this.rowHeight / 2;
         this.schedule();
       },
       { passive: true },
@@ -138,17 +142,15 @@ export class VirtualTable<R> {
 
   /** Replaces the rows (keeps scroll position, sort and the active row by key). */
   setRows(rows: readonly R[]): void {
-    const viewH = this.viewH || 400;
-    const wasAtEnd =
-      this.scrollTop + viewH >= Math.max(0, this.shownCount) * this.rowHeight - this.rowHeight / 2;
     this.rows = rows;
     this.resort();
     this.render();
-    if (wasAtEnd && this.o.followTail?.() === true) {
-      const bottom = Math.max(0, this.sorted.length * this.rowHeight - viewH);
-      if (bottom !== this.scrollTop) {
-        this.scrollTop = bottom;
-        this.body.scrollTop = bottom;
+    if (this.atEnd && this.o.followTail?.() === true) {
+      // Past the end on purpose: the browser clamps it to the last row.
+      this.body.scrollTop = this.sorted.length * this.rowHeight;
+      const top = this.body.scrollTop;
+      if (top !== this.scrollTop) {
+        this.scrollTop = top;
         this.render();
       }
     }
