@@ -73,9 +73,10 @@ export interface NewMemberChoice {
 export const STATIC_RESTART_DOWN_MS = 5_000;
 
 /**
- * Virtual time the simulation keeps running after its scenario's end when the user plays, steps or
- * acts on it: the scenario's timeline is over, but the group lives on for experiments (a crash
- * needs session.timeout.ms to show, a slow member max.poll.interval.ms).
+ * Virtual time the simulation keeps running after its scenario's end when the user plays or steps
+ * there, and at least this long after any action of the user: the scenario's timeline is over,
+ * but the group lives on for experiments (a crash needs session.timeout.ms to show, a slow member
+ * max.poll.interval.ms).
  */
 export const OVERTIME_MS = 5 * 60_000;
 
@@ -478,9 +479,10 @@ export class SimulatorSource implements GroupSource, ControllableSource {
   private control(fn: () => void): void {
     fn(); // SimulationActionError propagates to the caller, which shows it to the user.
     this.sim.runUntil(this.sim.now());
-    // Acting on a group whose scenario has ended: let it run on so the action plays out.
+    // The action must have time to play out (a crash needs session.timeout.ms), even when it
+    // comes at or near the scenario's end; at the end, playback resumes.
     const resume = this.stoppedAtEnd && this.atEnd;
-    this.extendIfAtEnd();
+    this.endMs = Math.max(this.endMs, this.sim.now() + OVERTIME_MS);
     this.flush(true);
     if (resume) this.play();
   }

@@ -83,6 +83,18 @@ describe('SimulatorSource playback past the scenario’s end', () => {
     assert.ok(s.snapshot('orders-app')!.groupEpoch > epoch, 'the group epoch was bumped');
   });
 
+  it('an action just before the end gets the time to play out', () => {
+    const { s, ticker } = source('scale-out');
+    s.setSpeed(1);
+    s.play();
+    while (s.simulation.now() < 179_000) ticker.advance(1_000);
+    s.crashMember('consumer-2');
+    s.setSpeed(1000);
+    ticker.advance(1_000);
+    assert.equal(memberCount(s), 5, 'the session timeout (45 s after the crash) removed consumer-2');
+    assert.equal(s.simulation.now(), 179_000 + OVERTIME_MS);
+  });
+
   it('an action while the user has paused does not resume playback', () => {
     const { s, ticker } = source('scale-out');
     s.play();
