@@ -213,6 +213,62 @@ describe('the simulator in the tree and the dashboard', function () {
     assert.deepEqual(wb.extensionErrors(), []);
   });
 
+  it('the dashboard works from the keyboard: play and pause, speed, choosing a member', async () => {
+    const wb = workbench();
+    const d = await dashboard(wb);
+    const keys = wb.page.keyboard;
+    const clock = d.locator('[data-testid="sim-clock"]');
+    const focused = (l: Locator): Promise<boolean> => l.evaluate((e) => e === document.activeElement);
+    await setPlaying(wb, d, false);
+    await choose(d, 'speed', '10×');
+
+    // From the group's title, Tab reaches Export snapshot, then the control bar's Play.
+    await d.locator('h1.group-id').click();
+    await keys.press('Tab');
+    await keys.press('Tab');
+    assert.ok(await focused(d.locator('[data-testid="play"]')), 'Tab does not reach Play');
+    await keys.press('Enter');
+    await until(
+      wb,
+      'Enter on Play plays',
+      () => text(clock),
+      (t) => /· running at 10×$/.test(t),
+      10_000,
+    );
+
+    // Next stop: the speed. ArrowDown opens its list, ArrowDown moves to 20×, Enter chooses it.
+    await keys.press('Tab');
+    assert.ok(
+      await focused(d.locator('vscode-single-select[data-testid="speed"]')),
+      'Tab does not reach Speed',
+    );
+    await keys.press('ArrowDown');
+    await keys.press('ArrowDown');
+    await keys.press('Enter');
+    await until(
+      wb,
+      'the speed follows the keyboard',
+      () => text(clock),
+      (t) => /· running at 20×$/.test(t),
+      10_000,
+    );
+    await wb.screenshot('speed chosen with the keyboard');
+
+    // The reconciliation grid: arrows move the active row, which the member actions then act on.
+    const grid = d.locator('.reconciliation .vt');
+    await grid.focus();
+    await keys.press('Home');
+    await keys.press('ArrowDown');
+    const active = d.locator('.reconciliation .vt-row[aria-selected="true"]');
+    await active.waitFor({ timeout: 5_000 });
+    const activeId = await active.locator('.vt-cell').first().getAttribute('title');
+    const chosen = await d
+      .locator('vscode-single-select[data-testid="member"]')
+      .evaluate((e) => (e as HTMLElement & { value: string }).value);
+    assert.ok(activeId?.startsWith(chosen) === true && chosen !== '', `row ${activeId} vs member ${chosen}`);
+    assert.equal(await grid.getAttribute('aria-activedescendant'), await active.getAttribute('id'));
+  });
+
   it('crashing a member shows the group epoch bump and the reconciliation finishing', async () => {
     const wb = workbench();
     const d = await dashboard(wb);

@@ -154,7 +154,9 @@ export class Workbench {
   /** Runs a command from the palette: F1, type its title, Enter. */
   async runCommand(title: string): Promise<void> {
     const input = this.page.locator('.quick-input-widget input');
-    await this.page.locator('.monaco-workbench').click({ position: { x: 700, y: 450 } });
+    // Focus the workbench itself, not an editor or a webview (a click there could press one of
+    // its buttons): the title bar's empty left end does nothing when clicked.
+    await this.page.locator('.part.titlebar').click({ position: { x: 150, y: 10 } });
     await this.page.keyboard.press('F1');
     await input.waitFor({ state: 'visible', timeout: 10_000 });
     await input.fill(`>${title}`);

@@ -44,6 +44,11 @@ function refOf(arg: unknown): { sourceId?: string; groupId?: string; memberId?: 
   return out;
 }
 
+/*
+ * Prompts after the first step of a flow (Add Member's four, a restart's pause, a partition count,
+ * a subscription) use ignoreFocusOut: a click elsewhere — or focus going back to the dashboard
+ * the command was run from — must not silently drop what was already chosen.
+ */
 export function registerCommands(context: vscode.ExtensionContext, services: CommandServices): void {
   const { registry, simulator, log } = services;
   const register = (id: CommandId, handler: (arg?: Arg) => unknown): void => {
@@ -128,7 +133,7 @@ export function registerCommands(context: vscode.ExtensionContext, services: Com
         { label: 'consumer', description: 'group.protocol=consumer (KIP-848)', value: 'consumer' as const },
         { label: 'classic', description: 'group.protocol=classic', value: 'classic' as const },
       ],
-      { title: 'Add member: protocol' },
+      { title: 'Add member: protocol', ignoreFocusOut: true },
     );
     if (protocol === undefined) return;
     const assignors: { label: string; description: string; value: string | null }[] =
@@ -144,10 +149,12 @@ export function registerCommands(context: vscode.ExtensionContext, services: Com
             value: a,
           }));
     const assignor = await vscode.window.showQuickPick(assignors, {
+      ignoreFocusOut: true,
       title: `Add member: ${protocol.value === 'consumer' ? 'group.remote.assignor' : 'partition.assignment.strategy'}`,
     });
     if (assignor === undefined) return;
     const instanceId = await vscode.window.showInputBox({
+      ignoreFocusOut: true,
       title: 'Add member: group.instance.id (leave empty for a dynamic member)',
       validateInput: (v) =>
         v === '' || /^[A-Za-z0-9._-]{1,249}$/.test(v) ? null : 'letters, digits, ".", "_" and "-" only',
@@ -155,6 +162,7 @@ export function registerCommands(context: vscode.ExtensionContext, services: Com
     if (instanceId === undefined) return;
     const defaultName = s.nextMemberName();
     const clientId = await vscode.window.showInputBox({
+      ignoreFocusOut: true,
       title: `Add member: client.id (leave empty for "${defaultName}")`,
       placeHolder: defaultName,
       validateInput: (v) =>
@@ -185,6 +193,7 @@ export function registerCommands(context: vscode.ExtensionContext, services: Com
     );
     if (name === undefined) return;
     const down = await vscode.window.showInputBox({
+      ignoreFocusOut: true,
       title: `Restart ${name}: how long is it down?`,
       value: '10s',
       validateInput: (v) => (parseDuration(v) === null ? 'a duration such as 10s, 1m or 500ms' : null),
@@ -231,6 +240,7 @@ export function registerCommands(context: vscode.ExtensionContext, services: Com
     if (topicName === undefined) return;
     const current = topics.find((t) => t.name === topicName)?.partitions ?? 0;
     const value = await vscode.window.showInputBox({
+      ignoreFocusOut: true,
       title: `${topicName} has ${current} partitions. New partition count:`,
       value: String(current * 2),
       validateInput: (v) =>
@@ -247,7 +257,7 @@ export function registerCommands(context: vscode.ExtensionContext, services: Com
     const current = new Set(s.simulation.memberSubscription(name));
     const picks = await vscode.window.showQuickPick(
       s.simulation.topics().map((t) => ({ label: t.name, picked: current.has(t.name) })),
-      { title: `${name} subscribes to…`, canPickMany: true },
+      { title: `${name} subscribes to…`, canPickMany: true, ignoreFocusOut: true },
     );
     if (picks !== undefined)
       s.changeSubscription(
