@@ -47,10 +47,12 @@ export interface ClusterMetadata {
 
 export type ClientLog = (level: 'error' | 'warn' | 'info' | 'debug', message: string) => void;
 
-/** A time budget shared by every step of one operation. */
+/** A time budget shared by every step of one operation; cancelled when the budget runs out. */
 export class Deadline {
   readonly endsAt: number;
   lastError: Error | null = null;
+  private cancelled = false;
+  private wakeSleepers: Array<() => void> = [];
   constructor(
     readonly operation: string,
     readonly budgetMs: number,
@@ -58,16 +60,28 @@ export class Deadline {
     this.endsAt = Date.now() + budgetMs;
   }
   remaining(): number {
-    return this.endsAt - Date.now();
+    return this.cancelled ? 0 : this.endsAt - Date.now();
   }
-  /** Throws OperationTimeoutError when the budget is spent. */
+  /** Throws OperationTimeoutError when the budget is spent (or the operation was given up). */
   check(): void {
     if (this.remaining() <= 0) throw new OperationTimeoutError(this.operation, this.budgetMs, this.lastError);
   }
-  /** Waits `ms` (capped by the budget), then checks. */
+  /** Waits `ms` (capped by the budget; cut short by cancel()), then checks. */
   async sleep(ms: number): Promise<void> {
-    await new Promise((r) => setTimeout(r, Math.max(0, Math.min(ms, this.remaining()))));
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, Math.max(0, Math.min(ms, this.remaining())));
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeSleepers.push(done);
+    });
     this.check();
+  }
+  /** Gives the operation up: pending sleeps end and every later check() throws. */
+  cancel(): void {
+    this.cancelled = true;
+    for (const wake of this.wakeSleepers.splice(0)) wake();
   }
 }
 
@@ -102,10 +116,10 @@ export class KafkaClient {
     const d = new Deadline(operation, budgetMs ?? this.settings.timeoutMs);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new OperationTimeoutError(operation, d.budgetMs, d.lastError)),
-        d.budgetMs,
-      );
+      timer = setTimeout(() => {
+        reject(new OperationTimeoutError(operation, d.budgetMs, d.lastError));
+        d.cancel();
+      }, d.budgetMs);
     });
     try {
       return await Promise.race([fn(d), timeout]);

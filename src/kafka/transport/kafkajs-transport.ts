@@ -39,6 +39,8 @@ interface KjsRequest {
 interface KjsConnectionPool {
   send(request: KjsRequest): Promise<Buffer>;
   destroy(): Promise<void>;
+  /** Its connections; rejectRequests fails their in-flight requests at once. */
+  pool: Array<{ rejectRequests(error: Error): void }>;
 }
 interface KjsBroker {
   versions: Record<string, { minVersion: number; maxVersion: number }> | null;
@@ -286,7 +288,8 @@ export class KafkajsTransport implements Transport {
     if (e === undefined) {
       const k = loadKafkajs();
       const s = this.options.settings;
-      const connectionTimeout = Math.max(1000, Math.min(10_000, s.timeoutMs));
+      // A third of the budget per connection attempt, so a silent broker leaves time to say why.
+      const connectionTimeout = Math.max(1000, Math.min(10_000, Math.floor(s.timeoutMs / 3)));
       const connectionPool = new k.ConnectionPool({
         host: target.host,
         port: target.port,
@@ -295,7 +298,9 @@ export class KafkajsTransport implements Transport {
         clientId: s.clientId,
         socketFactory: this.socketFactory,
         connectionTimeout,
-        requestTimeout: Math.max(1000, s.timeoutMs),
+        // kafkajs takes max(this, per-request timeout): the floor must be low, so that the
+        // ApiVersions of a connection attempt also times out after connectionTimeout.
+        requestTimeout: connectionTimeout,
         enforceRequestTimeout: true,
         maxInFlightRequests: null,
         logger: this.logger,
@@ -304,7 +309,7 @@ export class KafkajsTransport implements Transport {
       const broker = new k.Broker({
         connectionPool,
         logger: this.logger,
-        authenticationTimeout: Math.max(1000, Math.min(10_000, s.timeoutMs)),
+        authenticationTimeout: connectionTimeout,
         allowAutoTopicCreation: false,
       });
       e = { broker, connecting: null, versions: null };
@@ -367,10 +372,16 @@ export class KafkajsTransport implements Transport {
     await e.broker.disconnect().catch(() => undefined);
   }
 
+  /**
+   * Closes every connection at once: in-flight requests fail now instead of running into their
+   * timeouts (kafkajs's disconnect would wait for them).
+   */
   async close(): Promise<void> {
     this.closed = true;
     const all = [...this.entries.values()];
     this.entries.clear();
+    const closing = new Error('the Kafka connection was closed');
+    for (const e of all) for (const c of e.broker.connectionPool.pool) c.rejectRequests(closing);
     await Promise.all(all.map((e) => e.broker.disconnect().catch(() => undefined)));
   }
 }
