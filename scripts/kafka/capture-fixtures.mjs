@@ -252,6 +252,34 @@ async function main() {
         ]);
         cliOut.listType = await cli(bootstrap, ['--list', '--type']);
         if (![...described.values()].every((g) => g.ok || g.notFound)) throw new Error('describe failed');
+        // Actions, after the CLI has seen the groups as they were.
+        await client.request(
+          messages.DescribeConfigs,
+          target,
+          () => ({
+            Resources: [
+              {
+                ResourceType: 4,
+                ResourceName: '1',
+                ConfigurationKeys: ['listeners', 'advertised.listeners', 'listener.security.protocol.map'],
+              },
+            ],
+            IncludeSynonyms: false,
+            IncludeDocumentation: false,
+          }),
+          d,
+        );
+        const plan = await k.planReset(
+          client,
+          'payments-js',
+          { kind: 'offset', offset: 1 },
+          { kind: 'topics', topics: [{ topic: 'payments', partitions: [1] }] },
+          d,
+        );
+        await k.executeReset(client, plan, d);
+        await k.deleteOffsets(client, 'payments-js', [{ topic: 'payments', partitions: [2] }], d);
+        await k.removeStaticMembers(client, 'orders-848', ['static-2', 'no-such-instance'], d);
+        await k.deleteGroups(client, ['payments-js', 'orders-classic'], d);
       },
       180_000,
     );

@@ -1,5 +1,19 @@
 import type { CliCommand } from './io';
+import {
+  deleteGroupsCommand,
+  deleteOffsetsCommand,
+  removeMembersCommand,
+  resetOffsetsCommand,
+} from './commands/kafka-actions';
 import { describeCommand, groupsCommand, lagCommand } from './commands/kafka-commands';
 
 /** Every `kgd` subcommand, in the order `kgd --help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [groupsCommand, describeCommand, lagCommand];
+export const COMMANDS: readonly CliCommand[] = [
+  groupsCommand,
+  describeCommand,
+  lagCommand,
+  resetOffsetsCommand,
+  deleteGroupsCommand,
+  deleteOffsetsCommand,
+  removeMembersCommand,
+];

@@ -7,11 +7,15 @@ import type { ConnectionSettings, Secrets } from './connection';
 import { KafkajsTransport } from './transport/kafkajs-transport';
 import type { Transport } from './transport/transport';
 
+export * from './admin';
 export * from './client';
 export * from './connection';
 export * from './describe';
 export * from './groups';
+export * from './kafka-command';
 export * from './offsets';
+export * from './properties';
+export * from './reset';
 export * from './snapshot';
 export { KafkaProtocolError, errorName } from './wire/errors';
 export type { ApiVersionMap, Transport } from './transport/transport';

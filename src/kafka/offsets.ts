@@ -138,13 +138,50 @@ export async function fetchLogOffsets(
   partitions: readonly TopicPartitionKey[],
   d: Deadline,
 ): Promise<LogOffsetsResult> {
-  const starts = new Map<string, number>();
-  const ends = new Map<string, number>();
+  const r = await listOffsetsByLeader(client, partitions, [EARLIEST, LATEST], d, null);
+  const [starts, ends] = r.byTimestamp;
+  const offsets = new Map<string, LogOffsets>();
+  for (const tp of partitions) {
+    const key = tpKey(tp.topic, tp.partition);
+    const s = starts.get(key);
+    const e = ends.get(key);
+    if (s !== undefined && e !== undefined) offsets.set(key, { logStartOffset: s, logEndOffset: e });
+  }
+  return { offsets, errors: r.errors, metadata: r.metadata };
+}
+
+/**
+ * The offset of the first record at or after `timestamp` per partition (−1 when there is none),
+ * as ListOffsets answers it. Partitions it cannot read are missing from the map.
+ */
+export async function listOffsetsAt(
+  client: KafkaClient,
+  partitions: readonly TopicPartitionKey[],
+  timestamp: number,
+  d: Deadline,
+  metadata: ClusterMetadata | null = null,
+): Promise<Map<string, number>> {
+  const r = await listOffsetsByLeader(client, partitions, [timestamp], d, metadata);
+  return r.byTimestamp[0];
+}
+
+/**
+ * One ListOffsets per partition leader and timestamp (a request cannot name a partition twice),
+ * refreshing metadata and retrying when leaders move, until the deadline.
+ */
+async function listOffsetsByLeader(
+  client: KafkaClient,
+  partitions: readonly TopicPartitionKey[],
+  timestamps: readonly number[],
+  d: Deadline,
+  knownMetadata: ClusterMetadata | null,
+): Promise<{ byTimestamp: Map<string, number>[]; errors: Map<string, string>; metadata: ClusterMetadata }> {
+  const results = timestamps.map(() => new Map<string, number>());
   const errors = new Map<string, string>();
   const wanted = new Map<string, TopicPartitionKey>();
   for (const tp of partitions) wanted.set(tpKey(tp.topic, tp.partition), tp);
   const topics = [...new Set(partitions.map((p) => p.topic))].sort();
-  let metadata = await client.metadata(topics, d);
+  let metadata = knownMetadata ?? (await client.metadata(topics, d));
   let pending = [...wanted.keys()];
   for (let attempt = 0; pending.length > 0; attempt++) {
     const byLeader = new Map<number, TopicPartitionKey[]>();
@@ -178,10 +215,9 @@ export async function fetchLogOffsets(
           return;
         }
         try {
-          await Promise.all([
-            listOffsetsFrom(client, broker, tps, EARLIEST, d, starts, errors, retry),
-            listOffsetsFrom(client, broker, tps, LATEST, d, ends, errors, retry),
-          ]);
+          await Promise.all(
+            timestamps.map((ts, i) => listOffsetsFrom(client, broker, tps, ts, d, results[i], errors, retry)),
+          );
         } catch (e) {
           if (e instanceof KafkaConnectionError && e.kind !== 'auth') {
             d.lastError = e;
@@ -193,7 +229,7 @@ export async function fetchLogOffsets(
         }
       }),
     );
-    pending = [...new Set(retry)].filter((k) => !errors.has(k) && !(starts.has(k) && ends.has(k)));
+    pending = [...new Set(retry)].filter((k) => !errors.has(k) && !results.every((m) => m.has(k)));
     if (pending.length > 0) {
       if (d.remaining() < 200) {
         for (const k of pending) errors.set(k, 'no leader available');
@@ -203,13 +239,7 @@ export async function fetchLogOffsets(
       metadata = await client.metadata(topics, d);
     }
   }
-  const offsets = new Map<string, LogOffsets>();
-  for (const [key] of wanted) {
-    const s = starts.get(key);
-    const e = ends.get(key);
-    if (s !== undefined && e !== undefined) offsets.set(key, { logStartOffset: s, logEndOffset: e });
-  }
-  return { offsets, errors, metadata };
+  return { byTimestamp: results, errors, metadata };
 }
 
 async function listOffsetsFrom(

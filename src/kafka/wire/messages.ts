@@ -500,6 +500,265 @@ export const ListOffsets = api(
   ),
 );
 
+// ───────────────────────────── OffsetCommit (8) ─────────────────────────────
+
+/**
+ * As an admin commits (Kafka's alterConsumerGroupOffsets): generation/epoch −1, member id "".
+ * v10 (topic ids) is not implemented.
+ */
+export const OffsetCommit = api(
+  8,
+  'OffsetCommit',
+  '8-9',
+  '8+',
+  struct(
+    'OffsetCommitRequest',
+    field('GroupId', str, '0+'),
+    field('GenerationIdOrMemberEpoch', int32, '1+', { default: -1, ignorable: true }),
+    field('MemberId', str, '1+', { ignorable: true }),
+    nullableField('GroupInstanceId', str, '7+', '7+', { default: null }),
+    field('RetentionTimeMs', int64, '2-4', { default: -1, ignorable: true }),
+    field(
+      'Topics',
+      array(
+        struct(
+          'OffsetCommitRequestTopic',
+          field('Name', str, '0-9', { ignorable: true }),
+          field(
+            'Partitions',
+            array(
+              struct(
+                'OffsetCommitRequestPartition',
+                field('PartitionIndex', int32, '0+'),
+                field('CommittedOffset', int64, '0+'),
+                field('CommittedLeaderEpoch', int32, '6+', { default: -1, ignorable: true }),
+                nullableField('CommittedMetadata', str, '0+', '0+'),
+              ),
+            ),
+            '0+',
+          ),
+        ),
+      ),
+      '0+',
+    ),
+  ),
+  struct(
+    'OffsetCommitResponse',
+    field('ThrottleTimeMs', int32, '3+', { ignorable: true }),
+    field(
+      'Topics',
+      array(
+        struct(
+          'OffsetCommitResponseTopic',
+          field('Name', str, '0-9', { ignorable: true }),
+          field(
+            'Partitions',
+            array(
+              struct(
+                'OffsetCommitResponsePartition',
+                field('PartitionIndex', int32, '0+'),
+                field('ErrorCode', int16, '0+'),
+              ),
+            ),
+            '0+',
+          ),
+        ),
+      ),
+      '0+',
+    ),
+  ),
+);
+
+// ───────────────────────────── DeleteGroups (42) ─────────────────────────────
+
+export const DeleteGroups = api(
+  42,
+  'DeleteGroups',
+  '0-2',
+  '2+',
+  struct('DeleteGroupsRequest', field('GroupsNames', array(str), '0+')),
+  struct(
+    'DeleteGroupsResponse',
+    field('ThrottleTimeMs', int32, '0+'),
+    field(
+      'Results',
+      array(struct('DeletableGroupResult', field('GroupId', str, '0+'), field('ErrorCode', int16, '0+'))),
+      '0+',
+    ),
+  ),
+);
+
+// ───────────────────────────── OffsetDelete (47) ─────────────────────────────
+
+export const OffsetDelete = api(
+  47,
+  'OffsetDelete',
+  '0',
+  'none',
+  struct(
+    'OffsetDeleteRequest',
+    field('GroupId', str, '0+'),
+    field(
+      'Topics',
+      array(
+        struct(
+          'OffsetDeleteRequestTopic',
+          field('Name', str, '0+'),
+          field(
+            'Partitions',
+            array(struct('OffsetDeleteRequestPartition', field('PartitionIndex', int32, '0+'))),
+            '0+',
+          ),
+        ),
+      ),
+      '0+',
+    ),
+  ),
+  struct(
+    'OffsetDeleteResponse',
+    field('ErrorCode', int16, '0+'),
+    field('ThrottleTimeMs', int32, '0+', { ignorable: true }),
+    field(
+      'Topics',
+      array(
+        struct(
+          'OffsetDeleteResponseTopic',
+          field('Name', str, '0+'),
+          field(
+            'Partitions',
+            array(
+              struct(
+                'OffsetDeleteResponsePartition',
+                field('PartitionIndex', int32, '0+'),
+                field('ErrorCode', int16, '0+'),
+              ),
+            ),
+            '0+',
+          ),
+        ),
+      ),
+      '0+',
+    ),
+  ),
+);
+
+// ───────────────────────────── LeaveGroup (13) ─────────────────────────────
+
+/** v3+ removes members by instance id (what an admin does to remove a static member). */
+export const LeaveGroup = api(
+  13,
+  'LeaveGroup',
+  '3-5',
+  '4+',
+  struct(
+    'LeaveGroupRequest',
+    field('GroupId', str, '0+'),
+    field('MemberId', str, '0-2'),
+    field(
+      'Members',
+      array(
+        struct(
+          'MemberIdentity',
+          field('MemberId', str, '3+'),
+          nullableField('GroupInstanceId', str, '3+', '3+', { default: null }),
+          nullableField('Reason', str, '5+', '5+', { default: null, ignorable: true }),
+        ),
+      ),
+      '3+',
+    ),
+  ),
+  struct(
+    'LeaveGroupResponse',
+    field('ThrottleTimeMs', int32, '1+', { ignorable: true }),
+    field('ErrorCode', int16, '0+'),
+    field(
+      'Members',
+      array(
+        struct(
+          'MemberResponse',
+          field('MemberId', str, '3+'),
+          nullableField('GroupInstanceId', str, '3+', '3+'),
+          field('ErrorCode', int16, '3+'),
+        ),
+      ),
+      '3+',
+    ),
+  ),
+);
+
+// ───────────────────────────── DescribeConfigs (32) ─────────────────────────────
+
+/** ResourceType 4 = broker (ResourceName = its node id), 2 = topic. */
+export const DescribeConfigs = api(
+  32,
+  'DescribeConfigs',
+  '1-4',
+  '4+',
+  struct(
+    'DescribeConfigsRequest',
+    field(
+      'Resources',
+      array(
+        struct(
+          'DescribeConfigsResource',
+          field('ResourceType', int8, '0+'),
+          field('ResourceName', str, '0+'),
+          nullableField('ConfigurationKeys', array(str), '0+', '0+'),
+        ),
+      ),
+      '0+',
+    ),
+    field('IncludeSynonyms', bool, '1+'),
+    field('IncludeDocumentation', bool, '3+'),
+  ),
+  struct(
+    'DescribeConfigsResponse',
+    field('ThrottleTimeMs', int32, '0+'),
+    field(
+      'Results',
+      array(
+        struct(
+          'DescribeConfigsResult',
+          field('ErrorCode', int16, '0+'),
+          nullableField('ErrorMessage', str, '0+', '0+'),
+          field('ResourceType', int8, '0+'),
+          field('ResourceName', str, '0+'),
+          field(
+            'Configs',
+            array(
+              struct(
+                'DescribeConfigsResourceResult',
+                field('Name', str, '0+'),
+                nullableField('Value', str, '0+', '0+'),
+                field('ReadOnly', bool, '0+'),
+                field('ConfigSource', int8, '1+', { default: -1, ignorable: true }),
+                field('IsSensitive', bool, '0+'),
+                field(
+                  'Synonyms',
+                  array(
+                    struct(
+                      'DescribeConfigsSynonym',
+                      field('Name', str, '1+'),
+                      nullableField('Value', str, '1+', '0+'),
+                      field('Source', int8, '1+'),
+                    ),
+                  ),
+                  '1+',
+                  { ignorable: true },
+                ),
+                field('ConfigType', int8, '3+', { default: 0, ignorable: true }),
+                nullableField('Documentation', str, '3+', '0+', { ignorable: true }),
+              ),
+            ),
+            '0+',
+          ),
+        ),
+      ),
+      '0+',
+    ),
+  ),
+);
+
 export const ALL_APIS = [
   Metadata,
   FindCoordinator,
@@ -508,4 +767,9 @@ export const ALL_APIS = [
   ConsumerGroupDescribe,
   OffsetFetch,
   ListOffsets,
+  OffsetCommit,
+  DeleteGroups,
+  OffsetDelete,
+  LeaveGroup,
+  DescribeConfigs,
 ] as const;

@@ -20,7 +20,16 @@ import {
   encodeResponse,
   type AnyApi,
 } from '../../../src/kafka/wire/frame';
-import { ALL_APIS, ConsumerGroupDescribe, DescribeGroups } from '../../../src/kafka/wire/messages';
+import {
+  ALL_APIS,
+  ConsumerGroupDescribe,
+  DeleteGroups,
+  DescribeConfigs,
+  DescribeGroups,
+  LeaveGroup,
+  OffsetCommit,
+  OffsetDelete,
+} from '../../../src/kafka/wire/messages';
 import type { ApiVersionMap, RawRequest, Transport } from '../../../src/kafka/transport/transport';
 import type { GroupSnapshot } from '../../../src/model';
 import {
@@ -313,6 +322,63 @@ describe('bytes captured from Apache Kafka 4.3.1', () => {
     assert.deepEqual(cc1.classic.ownedPartitions, cc1.assignment);
     assert.ok((cc1.classic.reportedGeneration ?? 0) >= 1);
     assert.equal(cc1.rackId, 'rack-a');
+  });
+
+  it('actions: admin commit, offset delete, static member removal, group deletion, broker configs', () => {
+    const one = (api: string): Capture => {
+      const c = captures.find((x) => x.api === api);
+      assert.ok(c, `no ${api} capture`);
+      return c;
+    };
+    const commit = one('OffsetCommit');
+    const commitReq = decodeRequest(OffsetCommit, commit.version, Buffer.from(commit.request, 'hex'));
+    assert.equal(commitReq.GenerationIdOrMemberEpoch, -1, 'an admin commit has no generation');
+    assert.equal(commitReq.MemberId, '');
+    assert.deepEqual(
+      commitReq.Topics[0].Partitions.map((p) => [p.PartitionIndex, p.CommittedOffset]),
+      [[1, 1]],
+    );
+    const commitRes = decodeResponse(OffsetCommit, commit.version, Buffer.from(commit.response, 'hex'));
+    assert.equal(commitRes.Topics[0].Partitions[0].ErrorCode, 0);
+
+    const del = one('OffsetDelete');
+    assert.deepEqual(
+      decodeResponse(OffsetDelete, del.version, Buffer.from(del.response, 'hex')).Topics.map((t) => [
+        t.Name,
+        t.Partitions[0].ErrorCode,
+      ]),
+      [['payments', 0]],
+    );
+
+    const leave = one('LeaveGroup');
+    const members = decodeResponse(LeaveGroup, leave.version, Buffer.from(leave.response, 'hex')).Members;
+    assert.deepEqual(
+      members.map((m) => [m.GroupInstanceId, m.ErrorCode]),
+      [
+        ['static-2', 0],
+        ['no-such-instance', 25],
+      ],
+      'a known static member is removed; an unknown one is UNKNOWN_MEMBER_ID',
+    );
+
+    const groups = one('DeleteGroups');
+    assert.deepEqual(
+      decodeResponse(DeleteGroups, groups.version, Buffer.from(groups.response, 'hex'))
+        .Results.map((r) => [r.GroupId, r.ErrorCode])
+        .sort(),
+      [
+        ['orders-classic', 68],
+        ['payments-js', 0],
+      ],
+      'an Empty group is deleted; one with members is NON_EMPTY_GROUP',
+    );
+
+    const configs = one('DescribeConfigs');
+    const cfg = decodeResponse(DescribeConfigs, configs.version, Buffer.from(configs.response, 'hex'))
+      .Results[0];
+    const value = (n: string): string | null | undefined => cfg.Configs.find((c) => c.Name === n)?.Value;
+    assert.match(value('listeners') ?? '', /^PLAINTEXT:\/\/127\.0\.0\.1:\d+,CONTROLLER:/);
+    assert.match(value('advertised.listeners') ?? '', /MISADVERTISED:\/\/kafka-0\.kgd-test\.invalid:\d+/);
   });
 
   it('lists groups with their types as kafka-consumer-groups --list --type did', async () => {
