@@ -1,4 +1,5 @@
 import type { CliCommand } from './io';
+import { doctorCommand } from './commands/doctor';
 import {
   deleteGroupsCommand,
   deleteOffsetsCommand,
@@ -16,4 +17,5 @@ export const COMMANDS: readonly CliCommand[] = [
   deleteGroupsCommand,
   deleteOffsetsCommand,
   removeMembersCommand,
+  doctorCommand,
 ];

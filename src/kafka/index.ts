@@ -12,7 +12,9 @@ export * from './client';
 export * from './connection';
 export * from './describe';
 export * from './groups';
+export * from './doctor';
 export * from './kafka-command';
+export * from './listeners';
 export * from './offsets';
 export * from './properties';
 export * from './reset';
@@ -24,6 +26,11 @@ export interface OpenClusterOptions {
   readonly log?: ClientLog;
   /** Another transport (tests, or a future non-kafkajs one). */
   readonly transport?: Transport;
+}
+
+/** The byte pipe to a cluster (kafkajs's connections; loads kafkajs). */
+export function openTransport(settings: ConnectionSettings, secrets: Secrets, log?: ClientLog): Transport {
+  return new KafkajsTransport({ settings, secrets, ...(log ? { log } : {}) });
 }
 
 /**
