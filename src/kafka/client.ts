@@ -101,6 +101,8 @@ export class KafkaClient {
   private metadataCache: ClusterMetadata | null = null;
   private readonly coordinatorCache = new Map<string, BrokerInfo>();
   private readonly versionCache = new Map<string, ApiVersionMap>();
+  /** When a broker last failed to answer (host:port → ms), to route around it. */
+  private readonly failedAt = new Map<string, number>();
 
   constructor(options: KafkaClientOptions) {
     this.settings = options.settings;
@@ -173,10 +175,12 @@ export class KafkaClient {
         'debug',
         `${api.name} v${version} → ${this.key(target)}: ${payload.length} bytes in ${Date.now() - started} ms`,
       );
+      this.failedAt.delete(this.key(target));
       return { version, response: decodeResponse(api, version, payload) };
     } catch (e) {
       if (e instanceof KafkaConnectionError) {
         this.versionCache.delete(this.key(target));
+        this.failedAt.set(this.key(target), Date.now());
         d.lastError = e;
       }
       throw e;
@@ -190,7 +194,9 @@ export class KafkaClient {
   async metadata(topics: readonly string[] | null, d: Deadline): Promise<ClusterMetadata> {
     const targets: HostPort[] = [];
     // Known brokers first (a bootstrap address may be down after the first call), then bootstrap.
-    for (const b of this.metadataCache?.brokers ?? []) targets.push(b);
+    const failed = (b: HostPort): number => this.failedAt.get(this.key(b)) ?? 0;
+    for (const b of [...(this.metadataCache?.brokers ?? [])].sort((x, y) => failed(x) - failed(y)))
+      targets.push(b);
     for (const s of this.settings.bootstrapServers) targets.push(parseHostPort(s));
     const errors: Error[] = [];
     for (let round = 0; ; round++) {
@@ -255,7 +261,10 @@ export class KafkaClient {
   /** Any live broker, for requests every broker can answer (FindCoordinator). */
   async anyBroker(d: Deadline): Promise<HostPort> {
     const brokers = await this.brokers(d);
-    return brokers[0] ?? parseHostPort(this.settings.bootstrapServers[0]);
+    // Prefer brokers that did not fail lately (a stopped broker stays in metadata for a while).
+    const failed = (b: HostPort): number => this.failedAt.get(this.key(b)) ?? 0;
+    const best = [...brokers].sort((a, b) => failed(a) - failed(b))[0];
+    return best ?? parseHostPort(this.settings.bootstrapServers[0]);
   }
 
   /** Forgets a group's coordinator (after NOT_COORDINATOR and friends). */
@@ -450,6 +459,7 @@ export class KafkaClient {
   /** Forgets a broker's connection after it failed, so the next request reconnects. */
   async dropConnection(target: HostPort): Promise<void> {
     this.versionCache.delete(this.key(target));
+    this.failedAt.set(this.key(target), Date.now());
     await this.transport.disconnect(target);
   }
 

@@ -19,6 +19,7 @@ export * from './offsets';
 export * from './properties';
 export * from './reset';
 export * from './snapshot';
+export * from './watch';
 export { KafkaProtocolError, errorName } from './wire/errors';
 export type { ApiVersionMap, Transport } from './transport/transport';
 

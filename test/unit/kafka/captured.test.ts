@@ -4,22 +4,15 @@
  * describe pipeline — give what Kafka's own kafka-consumer-groups printed at the same moment.
  */
 import { strict as assert } from 'node:assert';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { KafkaClient, describeGroupSnapshots, listGroups, type GroupDescription } from '../../../src/kafka';
-import type { HostPort } from '../../../src/kafka/connection';
+import { describeGroupSnapshots, listGroups, type GroupDescription } from '../../../src/kafka';
 import {
   decodeAssignment,
   decodeSubscription,
   encodeSubscription,
 } from '../../../src/kafka/wire/consumer-protocol';
-import {
-  decodeRequest,
-  decodeResponse,
-  encodeRequest,
-  encodeResponse,
-  type AnyApi,
-} from '../../../src/kafka/wire/frame';
+import { decodeRequest, decodeResponse, encodeRequest, encodeResponse } from '../../../src/kafka/wire/frame';
 import {
   ALL_APIS,
   ConsumerGroupDescribe,
@@ -30,8 +23,8 @@ import {
   OffsetCommit,
   OffsetDelete,
 } from '../../../src/kafka/wire/messages';
-import type { ApiVersionMap, RawRequest, Transport } from '../../../src/kafka/transport/transport';
 import type { GroupSnapshot } from '../../../src/model';
+import { CAPTURE_DIR, apiOf, loadCaptures, replayClient, type Capture } from '../../support/replay';
 import {
   cliMemberRows,
   cliOffsetRows,
@@ -39,116 +32,7 @@ import {
   snapshotOffsetRows,
 } from '../../support/kafka-cli';
 
-const FIXTURES = join(__dirname, '../../../../test/fixtures/kafka');
-
-interface Capture {
-  readonly file: string;
-  readonly kafkaVersion: string;
-  readonly api: string;
-  readonly apiKey: number;
-  readonly version: number;
-  readonly request: string;
-  readonly response: string;
-}
-
-function loadCaptures(): Capture[] {
-  return readdirSync(FIXTURES)
-    .filter((f) => f.endsWith('.json'))
-    .sort()
-    .map((f) => ({
-      file: f,
-      ...(JSON.parse(readFileSync(join(FIXTURES, f), 'utf8')) as Omit<Capture, 'file'>),
-    }));
-}
-
-function apiOf(apiKey: number): AnyApi {
-  const api = ALL_APIS.find((a) => a.apiKey === apiKey);
-  if (api === undefined) throw new Error(`no schema for api ${apiKey}`);
-  return api;
-}
-
-/** Sorts arrays and keys so two decoded requests compare equal regardless of order. */
-function canonical(x: unknown): string {
-  const norm = (v: unknown): unknown => {
-    if (v instanceof Uint8Array) return Buffer.from(v).toString('hex');
-    if (Array.isArray(v))
-      return v
-        .map(norm)
-        .map((e) => JSON.stringify(e))
-        .sort();
-    if (v !== null && typeof v === 'object') {
-      return Object.fromEntries(
-        Object.entries(v)
-          .sort(([a], [b]) => (a < b ? -1 : 1))
-          .map(([k, e]) => [k, norm(e)]),
-      );
-    }
-    return v;
-  };
-  return JSON.stringify(norm(x));
-}
-
-/**
- * A transport that answers from the captures: a request is matched by api, version and content
- * (order-insensitive). Unit-test stand-in for the broker.
- */
-class ReplayTransport implements Transport {
-  private readonly byKey = new Map<string, Capture>();
-  private readonly versions = new Map<number, { min: number; max: number }>();
-  readonly sent: string[] = [];
-
-  constructor(captures: readonly Capture[]) {
-    for (const c of captures) {
-      const api = apiOf(c.apiKey);
-      const req = decodeRequest(api, c.version, Buffer.from(c.request, 'hex'));
-      this.byKey.set(`${c.apiKey}/${c.version}/${canonical(req)}`, c);
-      const v = this.versions.get(c.apiKey);
-      this.versions.set(c.apiKey, { min: 0, max: Math.max(v?.max ?? 0, c.version) });
-    }
-  }
-  connect(_target: HostPort): Promise<ApiVersionMap> {
-    return Promise.resolve(this.versions);
-  }
-  send(_target: HostPort, request: RawRequest): Promise<Uint8Array> {
-    const api = apiOf(request.apiKey);
-    const key = `${request.apiKey}/${request.apiVersion}/${canonical(decodeRequest(api, request.apiVersion, request.body))}`;
-    this.sent.push(`${request.apiName} v${request.apiVersion}`);
-    const c = this.byKey.get(key);
-    if (c === undefined) {
-      return Promise.reject(
-        new Error(
-          `no captured answer for ${request.apiName} v${request.apiVersion}; re-run scripts/kafka/capture-fixtures.mjs`,
-        ),
-      );
-    }
-    return Promise.resolve(Buffer.from(c.response, 'hex'));
-  }
-  disconnect(): Promise<void> {
-    return Promise.resolve();
-  }
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
-}
-
-function replayClient(): { client: KafkaClient; transport: ReplayTransport } {
-  const transport = new ReplayTransport(loadCaptures());
-  const bootstrap = JSON.parse(readFileSync(join(FIXTURES, 'Metadata-v12-1.json'), 'utf8')) as Capture;
-  const md = decodeResponse(apiOf(3), bootstrap.version, Buffer.from(bootstrap.response, 'hex')) as {
-    Brokers: ReadonlyArray<{ Host: string; Port: number }>;
-  };
-  const client = new KafkaClient({
-    settings: {
-      bootstrapServers: [`${md.Brokers[0].Host}:${md.Brokers[0].Port}`],
-      tls: null,
-      sasl: null,
-      clientId: 'test',
-      timeoutMs: 5000,
-    },
-    transport,
-  });
-  return { client, transport };
-}
+const FIXTURES = CAPTURE_DIR;
 
 const CAPTURED_GROUPS = ['orders-848', 'orders-classic', 'payments-js', 'nocommit-848', 'no-such-group'];
 
