@@ -293,6 +293,38 @@ export function toolJvmFlags(heap = '256m') {
 }
 
 /**
+ * The JVM options Kafka's own bin/kafka-run-class.sh uses for its tools (KAFKA_HEAP_OPTS and
+ * KAFKA_JVM_PERFORMANCE_OPTS defaults): for benchmarks that compare with kafka-consumer-groups.sh
+ * as users run it.
+ */
+export const KAFKA_SCRIPT_JVM_FLAGS = Object.freeze([
+  '-Xmx256M',
+  '-server',
+  '-XX:+UseG1GC',
+  '-XX:MaxGCPauseMillis=20',
+  '-XX:InitiatingHeapOccupancyPercent=35',
+  '-XX:+ExplicitGCInvokesConcurrent',
+  '-XX:MaxInlineLevel=15',
+  '-Djava.awt.headless=true',
+]);
+
+/** Runs a Java main class as Kafka's bin/*.sh scripts would (their JVM options), to completion. */
+export function runJavaLikeKafkaScript(mainClass, args, { timeoutMs = 600_000 } = {}) {
+  return runProcess(
+    'java',
+    [
+      ...KAFKA_SCRIPT_JVM_FLAGS,
+      `-Dlog4j2.configurationFile=${join(HERE, 'config/log4j2-tools.properties')}`,
+      '-cp',
+      `${LIB}/*`,
+      mainClass,
+      ...args,
+    ],
+    { timeoutMs },
+  );
+}
+
+/**
  * Runs a Java main class from the provisioned classpath to completion (for example Kafka's
  * ConsumerGroupCommand or StorageTool). Call provision() first.
  */
