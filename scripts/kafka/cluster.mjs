@@ -384,28 +384,20 @@ function openssl(args, cwd) {
 export function makeTlsMaterial(dir) {
   mkdirSync(dir, { recursive: true });
   const f = (n) => join(dir, n);
-  openssl(
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '3650',
-      '-subj',
-      '/CN=kgd-test-ca',
-      '-keyout',
-      'ca.key',
-      '-out',
-      'ca.pem',
-      '-addext',
-      'basicConstraints=critical,CA:TRUE',
-      '-addext',
-      'keyUsage=critical,keyCertSign,cRLSign',
-    ],
-    dir,
-  );
+  const ca = (name, cn, extra) =>
+    openssl(
+      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '3650', '-subj', `/CN=${cn}`].concat(
+        ['-keyout', `${name}.key`, '-out', `${name}.pem`],
+        extra,
+      ),
+      dir,
+    );
+  ca('ca', 'kgd-test-ca', [
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  ]);
   const leaf = (name, cn, ext) => {
     openssl(
       [
@@ -462,24 +454,7 @@ export function makeTlsMaterial(dir) {
     `${readFileSync(f('server.key'), 'utf8')}${readFileSync(f('server.pem'), 'utf8')}${readFileSync(f('ca.pem'), 'utf8')}`,
   );
   // A second CA, never used by the broker: a client that trusts it must fail the handshake.
-  openssl(
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '3650',
-      '-subj',
-      '/CN=kgd-other-ca',
-      '-keyout',
-      'other-ca.key',
-      '-out',
-      'other-ca.pem',
-    ],
-    dir,
-  );
+  ca('other-ca', 'kgd-other-ca', []);
   return {
     caFile: f('ca.pem'),
     clientCertFile: f('client.pem'),

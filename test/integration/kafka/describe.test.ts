@@ -264,6 +264,27 @@ describe('kgd describe equals kafka-consumer-groups (Kafka 4.3.1)', function () 
     assert.match(lag.stdout, new RegExp(`${G_NOCOMMIT}: total lag 0, 3 partition\\(s\\) without a commit`));
   });
 
+  it('kgd lag --watch: a group with lag whose offsets never move and that nobody consumes is STOP (ERR)', async () => {
+    const { bootstrap } = kafka();
+    const r = await kgd([
+      'lag',
+      '--bootstrap',
+      bootstrap,
+      '--group',
+      G_OFFSETS,
+      '--watch',
+      '--samples',
+      '2',
+      '--interval',
+      '300ms',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const polls = r.stdout.split(/\n(?=\d{4}-\d\d-\d\dT)/).filter((p) => p.trim() !== '');
+    assert.equal(polls.length, 2, 'two polls');
+    assert.match(polls[1], /it-lagged\s+0\s+4\s+0\s+10\s+6\s+STOP/);
+    assert.match(polls[1], new RegExp(`${G_OFFSETS}: total lag 14, status ERR`));
+  });
+
   it('kgd groups: the same groups and types as kafka-consumer-groups --list --type', async () => {
     const { bootstrap } = kafka();
     const theirs = (await kafkaConsumerGroups(['--bootstrap-server', bootstrap, '--list', '--type']))
