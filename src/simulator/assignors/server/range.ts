@@ -15,6 +15,7 @@ import {
   type SubscribedTopicDescriber,
   type TopicId,
 } from '../api';
+import { PartitionSet } from '../partition-set';
 import { compareStrings } from './common';
 
 interface RangeTopic {
@@ -65,23 +66,24 @@ export function assignRange(
     t.next = end;
     if (start < end) ranges.push([t.id, start, end]);
   };
+  // Members mostly get ranges of the same topics: cache the Java (or sorted) topic order.
+  const orderCache = new Map<string, number[]>();
   const output = (ranges: [TopicId, number, number][], capacity: number): MemberAssignment => {
-    let ordered: [TopicId, number, number][];
-    if (ordering === 'exact') {
-      const byTopic = new Map(ranges.map((r) => [r[0], r]));
-      ordered = javaHashOrder(
-        JAVA_UUID,
-        ranges.map((r) => r[0]),
-        capacity,
-      ).map((t) => byTopic.get(t) as [TopicId, number, number]);
-    } else {
-      ordered = ranges.slice().sort((x, y) => compareStrings(x[0], y[0]));
+    const key = `${capacity}|${ranges.map((r) => r[0]).join(',')}`;
+    let perm = orderCache.get(key);
+    if (perm === undefined) {
+      const topics = ranges.map((r) => r[0]);
+      const ordered =
+        ordering === 'exact'
+          ? javaHashOrder(JAVA_UUID, topics, capacity)
+          : topics.slice().sort(compareStrings);
+      perm = ordered.map((t) => topics.indexOf(t));
+      orderCache.set(key, perm);
     }
     const out: MemberAssignment = new Map();
-    for (const [t, s, e] of ordered) {
-      const set = new Set<number>();
-      for (let p = s; p < e; p++) set.add(p);
-      out.set(t, set);
+    for (const i of perm) {
+      const [t, s, e] = ranges[i];
+      out.set(t, PartitionSet.range(s, e)); // Kafka's RangeSet, iterated ascending
     }
     return out;
   };
