@@ -285,11 +285,34 @@ export function freshOutput(
         topicOrder[first],
         ascending
           ? new PartitionSet(data, from, to, true)
-          : PartitionSet.of(Array.from(data.subarray(from, to)).sort((a, b) => a - b)),
+          : PartitionSet.of(
+              Array.prototype.slice.call(data.subarray(from, to)).sort((a: number, b: number) => a - b),
+            ),
       );
       return out;
     }
-    const ps = Array.from(data.subarray(from, to));
+    let contiguous = data[to - 1] - data[from] === to - from - 1 && data[from] >= 0 && data[to - 1] <= 0xffff;
+    for (let k = from + 1; k < to && contiguous; k++) contiguous = data[k] === data[k - 1] + 1;
+    if (contiguous) {
+      // new HashSet<>() + adds of a run [a, a + n): every slot holds at most one partition, so
+      // the order is the run rotated at the first slot index that wraps around.
+      const n = to - from;
+      let cap = 16;
+      while (n > cap * 0.75) cap *= 2;
+      const mask = cap - 1;
+      let split = -1;
+      for (let k = from + 1; k < to && split < 0; k++) if ((data[k] & mask) < (data[k - 1] & mask)) split = k;
+      if (split < 0) out.set(topicOrder[first], new PartitionSet(data, from, to, true));
+      else {
+        const rotated = new Int32Array(n);
+        rotated.set(data.subarray(split, to), 0);
+        rotated.set(data.subarray(from, split), to - split);
+        out.set(topicOrder[first], new PartitionSet(rotated, 0, n, false));
+      }
+      return out;
+    }
+    const ps: number[] = [];
+    for (let k = from; k < to; k++) ps.push(data[k]);
     const order = javaIntSetOrder(ps);
     let same = true;
     for (let k = 0; k < order.length && same; k++) same = order[k] === ps[k];
