@@ -49,7 +49,8 @@ interface PartitionLog {
   /** Additions (p) and removals (~p) in order, starting with the copied partitions. */
   readonly log: number[];
   hasRemovals: boolean;
-  readonly live: Set<number>;
+  /** How many partitions the set holds now (the assignors only add absent and remove present ones). */
+  size: number;
 }
 
 /**
@@ -80,7 +81,7 @@ export class JavaAssignment implements AssignmentEditor {
         capacity: hashSetCopyCapacity(order.length),
         log: order,
         hasRemovals: false,
-        live: new Set(order),
+        size: order.length,
       });
     }
     return copy;
@@ -100,10 +101,10 @@ export class JavaAssignment implements AssignmentEditor {
   /** `set.remove(p)`, dropping the topic when its set becomes empty. */
   removePartition(t: TopicId, p: number): void {
     const s = this.sets.get(t);
-    if (s === undefined || !s.live.delete(p)) return;
+    if (s === undefined) return;
     s.log.push(~p);
     s.hasRemovals = true;
-    if (s.live.size === 0) this.removeTopic(t);
+    if (--s.size === 0) this.removeTopic(t);
   }
 
   /** `computeIfAbsent(t, __ -> new HashSet<>(initialCapacity)).add(p)`. */
@@ -118,13 +119,11 @@ export class JavaAssignment implements AssignmentEditor {
     }
     let s = this.sets.get(t);
     if (s === undefined) {
-      s = { capacity: initialCapacity, log: [], hasRemovals: false, live: new Set() };
+      s = { capacity: initialCapacity, log: [], hasRemovals: false, size: 0 };
       this.sets.set(t, s);
     }
-    if (!s.live.has(p)) {
-      s.live.add(p);
-      s.log.push(p);
-    }
+    s.log.push(p);
+    s.size++;
   }
 
   /** The assignment as JS collections whose insertion order is Java's iteration order. */
@@ -158,7 +157,10 @@ export class JavaAssignment implements AssignmentEditor {
   }
 }
 
-/** Edits on a copy of a member's target assignment; the output follows the ordering mode. */
+/**
+ * Edits on a copy of a member's target assignment; the output follows the ordering mode. Callers
+ * remove only partitions the copy holds and add only partitions it does not (as Kafka's builders do).
+ */
 export interface AssignmentEditor {
   removeTopic(t: TopicId): void;
   removePartition(t: TopicId, p: number): void;
