@@ -10,7 +10,7 @@ export class PartitionSet implements Set<number> {
 
   /** `ascending` lets `has` binary-search the slice. */
   constructor(
-    private readonly data: Int32Array,
+    private readonly data: Int32Array | readonly number[],
     private readonly start: number,
     private readonly end: number,
     private readonly ascending: boolean,
@@ -21,11 +21,17 @@ export class PartitionSet implements Set<number> {
     return new PartitionSet(identity(to), from, to, true);
   }
 
-  /** A set with these values, iterated in this order. */
+  /** A set with these values, iterated in this order. The array is kept: do not change it. */
   static of(values: readonly number[]): PartitionSet {
     let ascending = true;
     for (let i = 1; i < values.length && ascending; i++) ascending = values[i - 1] < values[i];
-    return new PartitionSet(Int32Array.from(values), 0, values.length, ascending);
+    return new PartitionSet(values, 0, values.length, ascending);
+  }
+
+  private slice(): Iterable<number> {
+    return this.data instanceof Int32Array
+      ? this.data.subarray(this.start, this.end)
+      : this.data.slice(this.start, this.end);
   }
 
   get size(): number {
@@ -51,13 +57,13 @@ export class PartitionSet implements Set<number> {
       for (let i = this.start; i < this.end; i++) if (d[i] === value) return true;
       return false;
     }
-    this.index ??= new Set(this.data.subarray(this.start, this.end));
+    this.index ??= new Set(this.slice());
     return this.index.has(value);
   }
 
   private writable(): Set<number> {
     if (this.mutable === null) {
-      this.mutable = new Set(this.data.subarray(this.start, this.end));
+      this.mutable = new Set(this.slice());
       this.index = null;
     }
     return this.mutable;

@@ -194,18 +194,25 @@ function balanceTopic(
   if (balancer.initialize(topic.subscribers) <= 1) return 0;
   const n = topic.numPartitions;
   const owners = topic.owners;
-  // Partitions sorted by (owner, partition): a stable counting sort by owner.
-  const order = Array.from({ length: n }, (_, p) => p);
-  order.sort((a, b) => owners[a] - owners[b] || a - b);
+  // Partitions sorted by (owner, partition): a counting sort by owner (partitions ascending within).
   const touched: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const o = owners[order[i]];
+  for (let p = 0; p < n; p++) {
+    const o = owners[p];
     if (end[o] === -1) {
-      start[o] = i;
+      end[o] = 0;
       touched.push(o);
     }
-    end[o] = i + 1;
+    end[o]++; // the count, for now
   }
+  const distinct = Int32Array.from(touched).sort();
+  let offset = 0;
+  for (const o of distinct) {
+    start[o] = offset;
+    offset += end[o];
+    end[o] = start[o]; // the next free slot while placing
+  }
+  const order = new Int32Array(n);
+  for (let p = 0; p < n; p++) order[end[owners[p]]++] = p;
   let moved = 0;
   while (!balancer.isBalanced()) {
     let most: number;
@@ -237,6 +244,7 @@ function balanceTopic(
 class Balancer {
   private sorted: Int32Array = new Int32Array(0);
   private keys: Float64Array = new Float64Array(0);
+  private counts: Int32Array = new Int32Array(0);
   private len = 0;
   private llEnd = 0;
   private llCount = -1;
@@ -255,12 +263,33 @@ class Balancer {
       this.sorted = new Int32Array(Math.max(len, this.sorted.length * 2));
       this.keys = new Float64Array(this.sorted.length);
     }
-    // Sort by (size, index) as one number, size · 2^21 + index: a native numeric sort.
-    const keys = this.keys.subarray(0, len);
-    for (let i = 0; i < len; i++) keys[i] = sizes[members[i]] * 2097152 + members[i];
-    keys.sort();
     const view = this.sorted.subarray(0, len);
-    for (let i = 0; i < len; i++) view[i] = keys[i] % 2097152;
+    // Sort by (size, index). Subscriber lists are in ascending index order, so a stable counting
+    // sort by size does it when the sizes span a small range; otherwise sort size · 2^21 + index.
+    let min = Infinity;
+    let max = -Infinity;
+    let ascending = true;
+    for (let i = 0; i < len; i++) {
+      const sz = sizes[members[i]];
+      if (sz < min) min = sz;
+      if (sz > max) max = sz;
+      if (i > 0 && members[i] <= members[i - 1]) ascending = false;
+    }
+    const range = max - min + 1;
+    if (ascending && range <= 4 * len + 64) {
+      if (this.counts.length < range + 1)
+        this.counts = new Int32Array(Math.max(range + 1, this.counts.length * 2));
+      const counts = this.counts;
+      counts.fill(0, 0, range + 1);
+      for (let i = 0; i < len; i++) counts[sizes[members[i]] - min + 1]++;
+      for (let b = 0; b < range; b++) counts[b + 1] += counts[b];
+      for (let i = 0; i < len; i++) view[counts[sizes[members[i]] - min]++] = members[i];
+    } else {
+      const keys = this.keys.subarray(0, len);
+      for (let i = 0; i < len; i++) keys[i] = sizes[members[i]] * 2097152 + members[i];
+      keys.sort();
+      for (let i = 0; i < len; i++) view[i] = keys[i] % 2097152;
+    }
     this.llEnd = 0;
     this.llCount = sizes[view[0]] - 1;
     this.nextLL = 0;
