@@ -86,12 +86,9 @@ export class PartitionSet implements Set<number> {
     for (const v of this) callback.call(thisArg, v, v, this);
   }
 
-  *values(): SetIterator<number> {
-    if (this.mutable !== null) {
-      yield* this.mutable;
-      return;
-    }
-    for (let i = this.start; i < this.end; i++) yield this.data[i];
+  values(): SetIterator<number> {
+    if (this.mutable !== null) return this.mutable.values();
+    return new SliceIterator(this.data, this.start, this.end);
   }
 
   keys(): SetIterator<number> {
@@ -125,4 +122,26 @@ function identity(n: number): Int32Array {
     identityArray = next;
   }
   return identityArray;
+}
+
+/** A plain iterator over a slice (generators are slow on hot paths). */
+class SliceIterator implements SetIterator<number> {
+  constructor(
+    private readonly data: Int32Array | readonly number[],
+    private i: number,
+    private readonly end: number,
+  ) {}
+
+  next(): IteratorResult<number, undefined> {
+    if (this.i < this.end) return { value: this.data[this.i++], done: false };
+    return { value: undefined, done: true };
+  }
+
+  [Symbol.iterator](): SetIterator<number> {
+    return this;
+  }
+
+  get [Symbol.toStringTag](): string {
+    return 'Set Iterator';
+  }
 }

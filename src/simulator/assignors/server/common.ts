@@ -205,27 +205,13 @@ export function editableCopy(old: ReadonlyAssignment, ordering: OrderingMode): A
   return ordering === 'exact' ? JavaAssignment.deepCopy(old) : new PlainAssignment(old);
 }
 
-/** Whether an assignment is already in canonical order (topics sorted, partitions ascending). */
-function isCanonical(a: ReadonlyAssignment): boolean {
-  let prevTopic: string | undefined;
-  for (const [t, ps] of a) {
-    if (ps.size === 0 || (prevTopic !== undefined && prevTopic >= t)) return false;
-    prevTopic = t;
-    let prev = -1;
-    for (const p of ps) {
-      if (p <= prev) return false;
-      prev = p;
-    }
-  }
-  return true;
-}
-
 /**
- * The output for a member whose assignment the assignor left alone: the input map itself (as
- * Kafka hands back the same immutable map); in canonical mode a sorted copy unless it is sorted.
+ * The output for a member whose assignment the assignor left alone: the input map itself, as
+ * Kafka hands back the same immutable map. Canonical mode does not rewrite it either (sorting
+ * every untouched member would cost more than the assignment); it sorts what it builds.
  */
-export function unchangedOutput(old: ReadonlyAssignment, ordering: OrderingMode): MemberAssignment {
-  return ordering === 'exact' || isCanonical(old) ? (old as MemberAssignment) : canonicalAssignment(old);
+export function unchangedOutput(old: ReadonlyAssignment): MemberAssignment {
+  return old as MemberAssignment;
 }
 
 /** A growable list of (topic index, partition) pairs in typed arrays. */

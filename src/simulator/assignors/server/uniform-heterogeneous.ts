@@ -168,7 +168,7 @@ export function assignUniformHeterogeneous(
     }
     for (let i = 0; i < memberCount; i++) {
       if (changed[i] === 0) {
-        result.set(memberIds[i], unchangedOutput(olds[i], ordering));
+        result.set(memberIds[i], unchangedOutput(olds[i]));
         continue;
       }
       const out: MemberAssignment = new Map();
@@ -179,7 +179,7 @@ export function assignUniformHeterogeneous(
   }
   for (let i = 0; i < memberCount; i++) {
     const edit = edits[i];
-    result.set(memberIds[i], edit !== undefined ? edit.toOutput() : unchangedOutput(olds[i], ordering));
+    result.set(memberIds[i], edit !== undefined ? edit.toOutput() : unchangedOutput(olds[i]));
   }
   return result;
 }

@@ -154,7 +154,7 @@ export function assignUniformHomogeneous(
     const from = sliceStart[i];
     let edit = edits[i];
     if (from < 0) {
-      result.set(memberId, edit !== undefined ? edit.toOutput() : unchangedOutput(old, ordering));
+      result.set(memberId, edit !== undefined ? edit.toOutput() : unchangedOutput(old));
       continue;
     }
     const to = sliceEnd[i];
