@@ -6,7 +6,8 @@
  * Kafka 4.3.1's Java assignor on the same input (the oracle's bench mode), and prints
  * { ours_ms, java_ms, ratio } per case as JSON.
  *
- *   node out/bench/assignors.bench.js [--quick] [--min-ms 200] [--warmup-ms 1000] [--rounds 3] [--no-java]
+ *   node out/bench/assignors.bench.js [--quick] [--assignor uniform,range] [--members 100,1000,10000]
+ *                                     [--min-ms 200] [--warmup-ms 1000] [--rounds 3] [--no-java]
  *
  * Timing like JMH's AverageTime: inputs built once, warm-up runs (--warmup-ms), then runs until
  * at least --min-ms have been measured; the mean per run is one round. Rounds alternate between
@@ -59,12 +60,19 @@ const WARMUP_MS = numberArg('--warmup-ms', 1000);
 const ROUNDS = numberArg('--rounds', 3);
 const MAX_BUCKET_COUNT = 5;
 
+function listArg(name: string): string[] | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] !== undefined ? args[i + 1].split(',') : undefined;
+}
+
 function grid(): GridCase[] {
   const out: GridCase[] = [];
-  const members = QUICK ? [100, 1000] : [100, 1000, 10000];
+  const onlyAssignors = listArg('--assignor');
+  const onlyMembers = listArg('--members')?.map(Number);
+  const members = onlyMembers ?? (QUICK ? [100, 1000] : [100, 1000, 10000]);
   const ratios = QUICK ? [10] : [5, 10, 50];
   const topics = QUICK ? [10, 100] : [10, 100, 1000];
-  for (const assignor of ['uniform', 'range'] as const)
+  for (const assignor of (['uniform', 'range'] as const).filter((a) => onlyAssignors?.includes(a) ?? true))
     for (const subscription of ['HOMOGENEOUS', 'HETEROGENEOUS'] as const)
       for (const assignment of ['FULL', 'INCREMENTAL'] as const)
         for (const m of members)
