@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { PartitionSet } from '../../../src/simulator/assignors/partition-set';
 
-describe("PartitionSet (the assignors' Set<number> view)", () => {
+describe("PartitionSet (the assignors' Set<number> view)", function () {
+  this.timeout(60_000); // property runs, generous on a busy machine
   it('iterates its slice in order and answers has() for ascending and unordered slices', () => {
     const r = PartitionSet.range(3, 7);
     assert.deepEqual([...r], [3, 4, 5, 6]);
