@@ -90,7 +90,9 @@ function checkExactlyOnce(g: Group, out: GroupAssignment): void {
   assert.equal(seen.size, expected, 'every subscribed partition is assigned');
 }
 
-describe('server assignor properties', () => {
+describe('server assignor properties', function () {
+  // Property runs: generous on a busy machine (the default is 2 s).
+  this.timeout(60_000);
   for (const ordering of ['exact', 'canonical'] as OrderingMode[]) {
     for (const kafkaVersion of ['4.0', '4.3'] as KafkaVersion[]) {
       it(`uniform keeps homogeneous members within one partition of each other (${ordering}, ${kafkaVersion})`, () => {
@@ -158,7 +160,9 @@ function ownedFrom(g: Group): Map<string, TopicPartition[]> {
   return owned;
 }
 
-describe('client assignor properties', () => {
+describe('client assignor properties', function () {
+  // Property runs: generous on a busy machine (the default is 2 s).
+  this.timeout(60_000);
   for (const name of CLIENT_ASSIGNOR_NAMES) {
     it(`${name} gives each subscribed partition to at most one subscriber (canonical${name === 'cooperative-sticky' ? '' : ', and to exactly one'})`, () => {
       fc.assert(
