@@ -23,6 +23,7 @@ const ALLOWED = [
   /^extension\/LICENSE(\.txt)?$/i,
   /^extension\/dist\/extension\.js$/,
   /^extension\/dist\/webview\.(js|css)$/,
+  /^extension\/dist\/codicon\.css$/,
   /^extension\/dist\/[\w.-]+\.(ttf|woff2?)$/,
   /^extension\/media\/[\w./-]+\.(svg|png|css|md|json)$/,
 ];

@@ -6,6 +6,11 @@ export interface CliIo {
   readStdin(): Promise<string>;
   /** Whether stdout is a terminal (colour, widths). */
   readonly isTty: boolean;
+  /**
+   * Asks for a secret on the terminal without echoing it; resolves null when there is no terminal
+   * to ask on (then the command must say how else to give it). Optional: tests may leave it out.
+   */
+  readSecret?(prompt: string): Promise<string | null>;
 }
 
 /** A mistake in how the command was called: printed with the usage, exit code 2. */

@@ -69,7 +69,38 @@ function processIo(): CliIo {
       return Buffer.concat(chunks).toString('utf8');
     },
     isTty: process.stdout.isTTY === true,
+    readSecret,
   };
+}
+
+/** Reads a line from the terminal with echo off (for passwords). */
+function readSecret(prompt: string): Promise<string | null> {
+  const stdin = process.stdin;
+  if (stdin.isTTY !== true) return Promise.resolve(null);
+  return new Promise((resolve, reject) => {
+    process.stderr.write(prompt);
+    let value = '';
+    stdin.setRawMode(true);
+    stdin.resume();
+    stdin.setEncoding('utf8');
+    const done = (result: string | null, err?: Error): void => {
+      stdin.setRawMode(false);
+      stdin.pause();
+      stdin.removeListener('data', onData);
+      process.stderr.write('\n');
+      if (err) reject(err);
+      else resolve(result);
+    };
+    const onData = (chunk: string): void => {
+      for (const ch of chunk) {
+        if (ch === '\r' || ch === '\n') return done(value);
+        if (ch === '\u0003') return done(null, new UserError('cancelled'));
+        if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
+        else value += ch;
+      }
+    };
+    stdin.on('data', onData);
+  });
 }
 
 if (require.main === module) {

@@ -7,3 +7,4 @@ export * from './describe';
 export * from './findings';
 export * from './reconciliation';
 export * from './matrix';
+export * from './diff';
