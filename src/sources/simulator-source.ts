@@ -11,6 +11,7 @@ import type {
   SimulatorCommand,
   SimulatorControlState,
 } from '../model';
+import type { OrderingMode } from '../simulator/assignors/api';
 import { CLIENT_ASSIGNOR_NAMES } from '../simulator/assignors/registry';
 import { BUILTIN_SCENARIOS, builtinScenario } from '../simulator/scenario/builtins';
 import { DEFAULT_BEHAVIOUR } from '../simulator/members/config';
@@ -417,6 +418,17 @@ export class SimulatorSource implements GroupSource, ControllableSource {
   /** Reruns the current scenario under another protocol variant, from the start. */
   switchProtocol(variant: ProtocolVariant): void {
     this.load(this.scenario, { ...this.options, variant });
+  }
+
+  /** Reruns the current scenario with the assignors iterating in another order, from the start. */
+  setOrdering(ordering: OrderingMode): void {
+    if ((this.options.ordering ?? 'exact') === ordering) return;
+    this.load(this.scenario, { ...this.options, ordering });
+  }
+
+  /** How the assignors iterate members and topics (see SimulationOptions.ordering). */
+  get ordering(): OrderingMode {
+    return this.options.ordering ?? 'exact';
   }
 
   restartScenario(): void {

@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import type { OrderingMode } from '../simulator/assignors/api';
 import type { ProtocolVariant } from '../simulator/scenario/schema';
 import type { TreeNode } from './tree/provider';
 
@@ -23,6 +24,8 @@ export interface SimulatorInfo {
   /** The scenario's name (a built-in's id, or the name in a scenario file). */
   readonly scenario: string;
   readonly variant: ProtocolVariant;
+  /** How the simulated assignors iterate: `exact` (Kafka's order) or `canonical` (sorted). */
+  readonly ordering: OrderingMode;
   /** Virtual time per real second, 1 to 1000. */
   readonly speed: number;
   readonly playing: boolean;

@@ -50,6 +50,7 @@ export class SimulatorController implements vscode.Disposable {
     return {
       scenario: s.currentScenario.name,
       variant: s.simulation.variant ?? 'consumer',
+      ordering: s.ordering,
       speed: s.speed,
       playing: s.isPlaying,
       clockMs: s.simulation.now(),
@@ -137,6 +138,7 @@ export class SimulatorController implements vscode.Disposable {
     }
     if (e.affectsConfiguration('kafkaGroups.simulator.protocol'))
       this.current.switchProtocol(settings.protocol);
+    if (e.affectsConfiguration('kafkaGroups.simulator.ordering')) this.current.setOrdering(settings.ordering);
     this.updateStatus();
   }
 

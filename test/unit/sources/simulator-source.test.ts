@@ -129,6 +129,22 @@ describe('SimulatorSource playback past the scenario’s end', () => {
   });
 });
 
+describe('SimulatorSource ordering', () => {
+  it('a new ordering reruns the scenario from the start; the same one changes nothing', () => {
+    const { s, ticker } = source('scale-out');
+    s.play();
+    ticker.advance(50);
+    const at = s.simulation.now();
+    assert.ok(at > 0);
+    s.setOrdering('exact');
+    assert.equal(s.simulation.now(), at, 'already exact: no restart');
+    s.setOrdering('canonical');
+    assert.equal(s.ordering, 'canonical');
+    assert.equal(s.simulation.now(), 0);
+    assert.equal(s.isPlaying, true, 'it keeps playing');
+  });
+});
+
 describe('SimulatorSource members added by the user', () => {
   it('never takes a name the scenario timeline adds later (scale-out adds consumer-4..6)', () => {
     const { s, ticker } = source('scale-out');

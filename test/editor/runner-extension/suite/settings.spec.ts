@@ -80,7 +80,7 @@ describe('settings take effect in the running extension', () => {
   });
   after(async () => {
     await stopSimulator();
-    for (const key of ['speed', 'scenario', 'protocol'])
+    for (const key of ['speed', 'scenario', 'protocol', 'ordering'])
       await setSetting(`kafkaGroups.simulator.${key}`, undefined);
   });
 
@@ -133,6 +133,18 @@ describe('settings take effect in the running extension', () => {
       },
       () => `the group is not classic: ${description}`,
     );
+  });
+
+  it('kafkaGroups.simulator.ordering reruns the scenario with the assignors in that order', async () => {
+    assert.equal(api.simulator()?.ordering, 'exact');
+    await setSetting('kafkaGroups.simulator.speed', 1); // slow enough to see the clock start over
+    await until(() => (api.simulator()?.clockMs ?? 0) > 1_000, 'the simulator’s clock does not move');
+    await setSetting('kafkaGroups.simulator.ordering', 'canonical');
+    await until(
+      () => api.simulator()?.ordering === 'canonical',
+      () => `ordering ${api.simulator()?.ordering}`,
+    );
+    assert.ok((api.simulator()?.clockMs ?? Infinity) < 1_000, 'the scenario started over');
   });
 
   it('kafkaGroups.simulator.autoStart starts the simulator when turned on while it is stopped', async () => {
