@@ -45,9 +45,9 @@ function refOf(arg: unknown): { sourceId?: string; groupId?: string; memberId?: 
 }
 
 /*
- * Prompts after the first step of a flow (Add Member's four, a restart's pause, a partition count,
- * a subscription) use ignoreFocusOut: a click elsewhere — or focus going back to the dashboard
- * the command was run from — must not silently drop what was already chosen.
+ * The prompts of multi-step flows (Add Member's four, a restart's pause, a partition count, a
+ * subscription) use ignoreFocusOut: focus going back to the dashboard the command was run from,
+ * or a click elsewhere, must not silently close them and drop what was already chosen.
  */
 export function registerCommands(context: vscode.ExtensionContext, services: CommandServices): void {
   const { registry, simulator, log } = services;
