@@ -137,6 +137,9 @@ export class ConsumerProtocolClient implements SimulatedConsumer {
   private readonly random: Random;
   private readonly memberIdValue: string;
   private isAlive = false;
+  /** True once it crashed or finished closing (it never runs again: a restart is a new consumer). */
+  private stopped = false;
+  private readonly stopListeners: (() => void)[] = [];
   private crashed = false;
   private started = false;
 
@@ -278,6 +281,11 @@ export class ConsumerProtocolClient implements SimulatedConsumer {
     // The application calls close() from its own thread: when its current batch (or the
     // callback it is running) is done, instead of polling again.
     this.app.runInPoll(null, 0, () => this.beginClose());
+  }
+
+  onStop(listener: () => void): void {
+    if (this.stopped) listener();
+    else this.stopListeners.push(listener);
   }
 
   /**
@@ -1366,6 +1374,8 @@ export class ConsumerProtocolClient implements SimulatedConsumer {
     this.autoCommitTimer = null;
     this.requestTimer = null;
     this.pendingCommits = [];
+    this.stopped = true;
+    for (const l of this.stopListeners.splice(0)) l();
   }
 
   // =============================================================================================
