@@ -3,7 +3,7 @@
  * for what the whole-simulation property tests found.
  */
 import { strict as assert } from 'node:assert';
-import type { ActionEvent } from '../../../src/model';
+import type { ActionEvent, RequestErrorEvent } from '../../../src/model';
 import { parseScenario } from '../../../src/simulator/scenario/parse';
 import type { Scenario } from '../../../src/simulator/scenario/schema';
 import { InvariantMonitor } from './invariants';
@@ -230,4 +230,83 @@ describe('Simulation (engine rules)', () => {
       assert.equal(later.unownedPartitionSeconds, settled.unownedPartitionSeconds, 'nothing is left unowned');
     });
   }
+
+  it('a classic leader whose cooperative-sticky assignor would never return fails, and the group carries on', () => {
+    // Found by the property tests (KGD_PROPERTY_SEED=777): at 26.6 s the leader m6 runs Kafka's
+    // cooperative-sticky assignor on an input where Kafka's own loops for ever
+    // (test/oracle/sticky-loop.test.ts), and the whole simulation hung. Now the assignor reports
+    // the loop, the leader fails (as for any assignor failure) and the others rebalance without it.
+    const doc = {
+      name: 'random',
+      seed: 1711163291,
+      duration: 452000,
+      broker: { 'group.consumer.session.timeout.ms': 45000, 'group.consumer.heartbeat.interval.ms': 3000 },
+      topics: [
+        { name: 't0', partitions: 19, produceRate: 100 },
+        { name: 't1', partitions: 21, produceRate: 100 },
+        { name: 't2', partitions: 34, produceRate: 100 },
+        { name: 't3', partitions: 34, produceRate: 100 },
+      ],
+      groups: [
+        {
+          id: 'app',
+          config: {
+            'session.timeout.ms': 45000,
+            'heartbeat.interval.ms': 3000,
+            'max.poll.interval.ms': 60000,
+            'metadata.max.age.ms': 30000,
+            'request.timeout.ms': 10000,
+            'group.remote.assignor': 'uniform',
+          },
+          members: [
+            {
+              name: 'm1',
+              startAt: '29s',
+              subscription: ['t0', 't3'],
+              config: { 'group.instance.id': 'instance-m1' },
+            },
+            { name: 'm2', startAt: '18s', subscription: ['t0'], config: {} },
+            { name: 'm3', startAt: '19s', subscription: ['t1', 't2', 't3'], config: {} },
+            { name: 'm4', startAt: '18s', subscription: ['t0'], config: {} },
+            {
+              name: 'm5',
+              startAt: '25s',
+              subscription: ['t0', 't1'],
+              config: { 'group.instance.id': 'instance-m5' },
+            },
+            { name: 'm6', startAt: '5s', subscription: ['t1', 't2'], config: {} },
+          ],
+        },
+      ],
+      timeline: [
+        { at: '44s', do: 'add-partitions', topic: 't2', partitions: 44 },
+        {
+          at: '79s',
+          do: 'add-member',
+          group: 'app',
+          member: { name: 'x1', subscription: ['t1'], config: {} },
+        },
+        {
+          at: '94s',
+          do: 'add-member',
+          group: 'app',
+          member: { name: 'x2', subscription: ['t0', 't1', 't2', 't3'], config: {} },
+        },
+        { at: '116s', do: 'add-partitions', topic: 't2', partitions: 48 },
+        { at: '116s', do: 'subscribe', member: 'x2', topics: ['t0', 't2'] },
+        { at: 152000, do: 'start', member: 'm1' },
+        { at: 152000, do: 'start', member: 'm6' },
+      ],
+    };
+    const m = new InvariantMonitor(parseScenario(doc, { source: 'engine test' }), {
+      variant: 'cooperative',
+    }).run();
+    const failure = m.sim.trace.find(
+      (e): e is RequestErrorEvent => e.type === 'request-error' && /never returns/.test(e.error),
+    );
+    assert.ok(failure !== undefined, 'the leader hit the loop');
+    assert.equal(m.sim.memberName(failure.memberId), 'm6');
+    assert.deepEqual(m.violations, []);
+    assert.equal(m.sim.metrics('app').settled, true);
+  });
 });
