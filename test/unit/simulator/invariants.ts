@@ -20,6 +20,9 @@ import type { Scenario } from '../../../src/simulator/scenario/schema';
 /** KIP-848: the epoch a static member leaves with (it keeps its assignment for a while). */
 const STATIC_LEAVE_EPOCH = -2;
 
+/** More timers than this in one virtual instant means the simulation no longer advances. */
+const MAX_STEPS_PER_INSTANT = 100_000;
+
 export class InvariantMonitor {
   readonly sim: Simulation;
   /** Every consumer the engine created (restarts create new ones), in creation order. */
@@ -51,10 +54,18 @@ export class InvariantMonitor {
 
   /** Runs to `untilMs` (default: the scenario's end), checking ownership at the end of every instant. */
   run(untilMs = this.sim.scenario.durationMs): this {
+    let sameInstant = 0;
     for (;;) {
       const next = this.sim.nextEventAt();
       if (next === undefined || next > untilMs) break;
-      if (next > this.sim.now()) this.checkOwnership();
+      if (next > this.sim.now()) {
+        this.checkOwnership();
+        sameInstant = 0;
+      } else if (++sameInstant > MAX_STEPS_PER_INSTANT) {
+        throw new Error(
+          `virtual time stopped at ${this.sim.now()} ms: ${sameInstant} timers ran in that instant`,
+        );
+      }
       this.sim.step();
     }
     this.sim.runUntil(untilMs);
