@@ -51,7 +51,8 @@ function ndjson(text: string): TraceLine[] {
     });
 }
 
-describe('kgd simulate', () => {
+describe('kgd simulate', function () {
+  this.timeout(20_000);
   let dir: string;
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'kgd-simulate-'));
@@ -287,6 +288,7 @@ describe('kgd simulate', () => {
   });
 
   it('the bundled kgd stops quietly when its reader goes away (| head)', async function () {
+    this.timeout(30_000); // a child process on a busy machine
     const cli = join(__dirname, '..', '..', '..', '..', 'dist', 'cli.js');
     if (!existsSync(cli)) {
       // npm test always bundles first; a bare mocha run after `tsc -b` alone has no bundle.

@@ -27,7 +27,8 @@ function explain(c: GoldenCase, expected: string, actual: string): string {
   ].join('\n');
 }
 
-describe('golden traces (every built-in × consumer, eager, cooperative; seed 1)', () => {
+describe('golden traces (every built-in × consumer, eager, cooperative; seed 1)', function () {
+  this.timeout(20_000);
   const cases = goldenCases();
 
   it('has one checked-in trace per built-in scenario and variant, and no stale ones', () => {
@@ -52,6 +53,7 @@ describe('golden traces (every built-in × consumer, eager, cooperative; seed 1)
   }
 
   it('the bundled kgd (dist/cli.js) prints the same bytes as the checked-in trace', function () {
+    this.timeout(30_000); // a child process on a busy machine
     const cli = join(ROOT, 'dist', 'cli.js');
     if (!existsSync(cli)) {
       // npm test always bundles first; a bare `mocha` run after `tsc -b` alone has no bundle.
@@ -65,7 +67,8 @@ describe('golden traces (every built-in × consumer, eager, cooperative; seed 1)
   });
 });
 
-describe('determinism', () => {
+describe('determinism', function () {
+  this.timeout(20_000);
   const pick = (scenario: string) => goldenCases().filter((c) => c.scenario === scenario);
 
   for (const variant of PROTOCOL_VARIANTS) {

@@ -386,7 +386,8 @@ function threeConsumers(name: string, timeline: Record<string, unknown>[]): Scen
   );
 }
 
-describe('whole simulations: a zombie consumer', () => {
+describe('whole simulations: a zombie consumer', function () {
+  this.timeout(20_000);
   // Cut off for four session timeouts: the coordinator gives its partitions away while it still
   // processes them.
   const zombie = (): Scenario =>
@@ -404,7 +405,8 @@ describe('whole simulations: a zombie consumer', () => {
   }
 });
 
-describe('whole simulations: a classic consumer stalled in a rebalance', () => {
+describe('whole simulations: a classic consumer stalled in a rebalance', function () {
+  this.timeout(20_000);
   // consumer-1 starts taking 24 s per batch; when consumer-4 joins, consumer-1 sends its JoinGroup
   // from poll() and then processes a batch of the partitions it keeps (cooperative). The JoinGroup
   // response waits for the next poll(), the heartbeat thread is off until then, and the coordinator
@@ -431,7 +433,8 @@ describe('whole simulations: a classic consumer stalled in a rebalance', () => {
   });
 });
 
-describe('whole simulations: a classic static leader back before it noticed a partition increase', () => {
+describe('whole simulations: a classic static leader back before it noticed a partition increase', function () {
+  this.timeout(20_000);
   // STATIC_LEADER_NOTE: t0 grows at 1 s, before the leader's next metadata refresh (30 s); at 7 s
   // the static leader m1 restarts and comes back with skipAssignment. Its fresh metadata becomes
   // its assignment snapshot, so it never sees the change and t0-1 is never assigned — what

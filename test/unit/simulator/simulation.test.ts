@@ -33,7 +33,8 @@ function behaviourActions(m: InvariantMonitor): { timeMs: number; detail: string
     .map((e) => ({ timeMs: e.timeMs, detail: e.detail }));
 }
 
-describe('Simulation (engine rules)', () => {
+describe('Simulation (engine rules)', function () {
+  this.timeout(20_000); // whole simulations, on a machine that may be busy
   for (const variant of ['consumer', 'cooperative'] as const) {
     it(`${variant}: a member the timeline starts before its startAt is started once, not twice`, () => {
       // Found by the property tests: the member's own start at 7 s started a second consumer

@@ -86,7 +86,8 @@ function actions(sim: Simulation, action: string): string[] {
   );
 }
 
-describe('SimulatorSource', () => {
+describe('SimulatorSource', function () {
+  this.timeout(20_000);
   describe('playback', () => {
     it('play advances virtual time by wall time × speed', () => {
       const { src, ticker } = source();
