@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { REPO_ROOT, type OracleProcess, type OracleResult } from './support/oracle';
 
-const WAIT_MS = 15_000;
+const WAIT_MS = 10_000;
 
 describe('Kafka 4.3.1 CooperativeStickyAssignor on the looping input', function () {
   this.timeout(60_000);
