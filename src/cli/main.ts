@@ -104,6 +104,12 @@ function readSecret(prompt: string): Promise<string | null> {
 }
 
 if (require.main === module) {
+  // A reader that stops early (`kgd simulate … | head`) closes the pipe: stop quietly, as Unix
+  // tools do, instead of dying on an unhandled EPIPE with a stack trace.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   void main(process.argv.slice(2), processIo()).then((code) => {
     process.exitCode = code;
   });

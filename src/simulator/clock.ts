@@ -26,29 +26,15 @@ export interface Timers extends Clock {
   isScheduled(key: string): boolean;
 }
 
-interface Entry {
-  dueMs: number;
-  seq: number;
-  key: string | null;
-  fn: () => void;
-  active: boolean;
-}
-
-class Handle implements TimerHandle {
-  constructor(private readonly entry: Entry) {}
-  get key(): string | null {
-    return this.entry.key;
-  }
-  get dueMs(): number {
-    return this.entry.dueMs;
-  }
-  get active(): boolean {
-    return this.entry.active;
-  }
-  /** @internal */
-  unwrap(): Entry {
-    return this.entry;
-  }
+/** A scheduled timer; handed out as its own (read-only) TimerHandle, so scheduling allocates once. */
+class Entry implements TimerHandle {
+  active = true;
+  constructor(
+    readonly dueMs: number,
+    readonly seq: number,
+    readonly key: string | null,
+    readonly fn: () => void,
+  ) {}
 }
 
 export class VirtualScheduler implements Timers {
@@ -78,19 +64,19 @@ export class VirtualScheduler implements Timers {
       throw new RangeError(`timer delay must be a finite, non-negative number of ms, got ${delayMs}`);
     }
     if (key !== undefined) this.cancel(key);
-    const entry: Entry = { dueMs: this.time + delayMs, seq: this.seq++, key: key ?? null, fn, active: true };
+    const entry = new Entry(this.time + delayMs, this.seq++, key ?? null, fn);
     if (key !== undefined) this.keyed.set(key, entry);
     this.push(entry);
     this.live++;
-    return new Handle(entry);
+    return entry;
   }
 
   cancel(keyOrHandle: string | TimerHandle): boolean {
     const entry =
       typeof keyOrHandle === 'string'
         ? this.keyed.get(keyOrHandle)
-        : keyOrHandle instanceof Handle
-          ? keyOrHandle.unwrap()
+        : keyOrHandle instanceof Entry
+          ? keyOrHandle
           : undefined;
     if (entry === undefined || !entry.active) return false;
     entry.active = false;
@@ -175,7 +161,9 @@ export class VirtualScheduler implements Timers {
     while (i > 0) {
       const parent = (i - 1) >> 1;
       if (!this.less(h[i], h[parent])) break;
-      [h[i], h[parent]] = [h[parent], h[i]];
+      const t = h[i];
+      h[i] = h[parent];
+      h[parent] = t;
       i = parent;
     }
   }
@@ -195,7 +183,9 @@ export class VirtualScheduler implements Timers {
         if (l < h.length && this.less(h[l], h[m])) m = l;
         if (r < h.length && this.less(h[r], h[m])) m = r;
         if (m === i) break;
-        [h[i], h[m]] = [h[m], h[i]];
+        const t = h[i];
+        h[i] = h[m];
+        h[m] = t;
         i = m;
       }
     }

@@ -186,6 +186,9 @@ export class ConsumerGroupCoordinator {
   private readonly log: ConsumerGroupRecord[] = [];
   private readonly features: ConsumerProtocolFeatures;
   private readonly topicHashCache = new Map<string, bigint>();
+  /** The last group hash and the topic hashes it was computed from (see computeMetadataHash). */
+  private groupHashMemo: { readonly hashes: ReadonlyMap<string, bigint>; readonly value: bigint } | null =
+    null;
   /** The metadata as the coordinator last saw it: topic name → id (to tell creations apart). */
   private readonly knownTopics = new Map<string, TopicId>();
   private lastMetadataImageWithNewTopics: number;
@@ -1279,18 +1282,43 @@ export class ConsumerGroupCoordinator {
   }
 
   private computeMetadataHash(counts: ReadonlyMap<string, SubscriptionCount>): bigint {
+    // Heartbeats of a large group ask for the same topics again and again: reuse the last group
+    // hash when every topic hash it was computed from is the same.
+    const memo = this.groupHashMemo;
+    if (memo !== null) {
+      let n = 0;
+      let same = true;
+      for (const name of counts.keys()) {
+        const h = this.topicHash(name);
+        if (h === undefined) continue;
+        n++;
+        if (memo.hashes.get(name) !== h) {
+          same = false;
+          break;
+        }
+      }
+      if (same && n === memo.hashes.size) return memo.value;
+    }
     const hashes = new Map<string, bigint>();
     for (const name of counts.keys()) {
-      const t = this.ctx.metadata.topic(name);
-      if (t === undefined) continue;
-      let h = this.topicHashCache.get(name);
-      if (h === undefined) {
-        h = computeTopicHash(t);
-        this.topicHashCache.set(name, h);
-      }
-      hashes.set(name, h);
+      const h = this.topicHash(name);
+      if (h !== undefined) hashes.set(name, h);
     }
-    return computeGroupHash(hashes);
+    const value = computeGroupHash(hashes);
+    this.groupHashMemo = { hashes, value };
+    return value;
+  }
+
+  /** The topic's hash (cached until its metadata changes), or undefined for an unknown topic. */
+  private topicHash(name: string): bigint | undefined {
+    const t = this.ctx.metadata.topic(name);
+    if (t === undefined) return undefined;
+    let h = this.topicHashCache.get(name);
+    if (h === undefined) {
+      h = computeTopicHash(t);
+      this.topicHashCache.set(name, h);
+    }
+    return h;
   }
 
   private computeSubscriptionMetadata(

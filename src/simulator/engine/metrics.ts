@@ -25,10 +25,10 @@ export interface GroupRunMetrics {
 }
 
 export class GroupMetrics {
-  /** "topic\0partition" → consumer name. */
-  private readonly owner = new Map<string, string>();
+  /** topic → partition → consumer name. */
+  private readonly owner = new Map<string, Map<number, string>>();
   /** The consumer that last owned a partition (survives revocation), to count moves. */
-  private readonly lastOwner = new Map<string, string>();
+  private readonly lastOwner = new Map<string, Map<number, string>>();
   private ownedInScope = 0;
   private expected = 0;
   private scope = new Set<string>();
@@ -98,7 +98,7 @@ export class GroupMetrics {
     this.scope = scope;
     this.expected = expected;
     let owned = 0;
-    for (const k of this.owner.keys()) if (scope.has(topicOf(k))) owned++;
+    for (const [topic, parts] of this.owner) if (scope.has(topic)) owned += parts.size;
     this.ownedInScope = owned;
     this.evaluate(nowMs);
   }
@@ -126,27 +126,31 @@ export class GroupMetrics {
 
   private assign(name: string, partitions: Assignment): void {
     for (const [topic, parts] of Object.entries(partitions)) {
+      const owners = topicMap(this.owner, topic);
+      const last = topicMap(this.lastOwner, topic);
+      const inScope = this.scope.has(topic);
       for (const p of parts) {
-        const k = `${topic}\u0000${p}`;
-        const current = this.owner.get(k);
+        const current = owners.get(p);
         if (current !== undefined && current !== name) this.violations++;
-        if (current === undefined && this.scope.has(topic)) this.ownedInScope++;
-        const previous = this.lastOwner.get(k);
+        if (current === undefined && inScope) this.ownedInScope++;
+        const previous = last.get(p);
         if (previous !== undefined && previous !== name) this.moves++;
-        this.owner.set(k, name);
-        this.lastOwner.set(k, name);
+        owners.set(p, name);
+        last.set(p, name);
       }
     }
   }
 
   private release(name: string, partitions: Assignment): void {
     for (const [topic, parts] of Object.entries(partitions)) {
+      const owners = this.owner.get(topic);
+      if (owners === undefined) continue;
       for (const p of parts) {
-        const k = `${topic}\u0000${p}`;
-        if (this.owner.get(k) !== name) continue;
-        this.owner.delete(k);
+        if (owners.get(p) !== name) continue;
+        owners.delete(p);
         if (this.scope.has(topic)) this.ownedInScope--;
       }
+      if (owners.size === 0) this.owner.delete(topic);
     }
   }
 
@@ -164,6 +168,11 @@ export class GroupMetrics {
   }
 }
 
-function topicOf(key: string): string {
-  return key.slice(0, key.lastIndexOf('\u0000'));
+function topicMap(m: Map<string, Map<number, string>>, topic: string): Map<number, string> {
+  let t = m.get(topic);
+  if (t === undefined) {
+    t = new Map();
+    m.set(topic, t);
+  }
+  return t;
 }

@@ -77,7 +77,12 @@ export interface MemberStatus {
 interface MemberSlot {
   spec: ScenarioMember;
   config: ConsumerConfig;
+  /** The behaviour in effect: `base` with the temporary changes in `layers` on top, newest last. */
   behaviour: MemberBehaviour;
+  /** The behaviour without temporary changes (the scenario's, plus permanent changes). */
+  base: MemberBehaviour;
+  /** Temporary behaviour changes (`set-behaviour` with `for`) still in effect, oldest first. */
+  layers: { patch: Partial<MemberBehaviour> }[];
   client: SimulatedConsumer | null;
   /** Bumped on every start so stale restart timers can tell they are stale. */
   incarnation: number;
@@ -150,7 +155,7 @@ export class Simulation {
     for (const g of scenario.groups) {
       for (const m of g.members) {
         this.addSlot(m);
-        this.scheduler.schedule(m.startAtMs, () => this.startMember(m.name));
+        this.scheduler.schedule(m.startAtMs, () => this.initialStart(m.name));
       }
     }
     for (const step of scenario.timeline) {
@@ -251,13 +256,13 @@ export class Simulation {
   memberName(memberId: string): string | undefined {
     const cached = this.memberNames.get(memberId);
     if (cached !== undefined) return cached;
+    // One pass records every consumer's current id, so a group of n members costs O(n) lookups
+    // in all rather than O(n) each.
     for (const s of this.slots.values()) {
-      if (s.client?.memberId() === memberId) {
-        this.memberNames.set(memberId, s.spec.name);
-        return s.spec.name;
-      }
+      const id = s.client?.memberId();
+      if (id !== null && id !== undefined && !this.memberNames.has(id)) this.memberNames.set(id, s.spec.name);
     }
-    return undefined;
+    return this.memberNames.get(memberId);
   }
 
   /** The group as a real broker would describe it, plus what only the simulator knows (clients, lag). */
@@ -375,17 +380,28 @@ export class Simulation {
     this.startMember(name);
   }
 
+  /**
+   * Stops a member (close(), or a crash) and starts it again `downForMs` later — but not before
+   * the old process has exited: a close() that takes longer (a batch to finish, a slow
+   * onPartitionsRevoked) delays the start until it is done.
+   */
   restart(name: string, downForMs: number, crash: boolean): void {
     if (crash) this.crash(name);
     else this.shutdown(name);
     const slot = this.slot(name);
     const incarnation = slot.incarnation;
-    this.scheduler.schedule(downForMs, () => {
+    const old = slot.client;
+    const startAgain = (): void => {
       // A manual start in between wins.
       if (slot.incarnation === incarnation && slot.client?.alive !== true) {
         this.action('start', name, 'restarted');
         this.startMember(name);
       }
+    };
+    this.scheduler.schedule(downForMs, () => {
+      if (old?.alive === true && slot.incarnation === incarnation) {
+        old.onStop(() => this.scheduler.schedule(0, startAgain));
+      } else startAgain();
     });
   }
 
@@ -395,18 +411,32 @@ export class Simulation {
     this.world.network.partition(name, this.now() + forMs);
   }
 
+  /**
+   * Changes how a member's application behaves. With `forMs`, the change is temporary: when it
+   * ends, each setting it changed goes back to what the other changes still in effect say (the
+   * newest wins), or to the member's behaviour without them — so overlapping temporary changes
+   * never leave a member slow for good. Without `forMs`, the change is permanent and outlasts the
+   * older temporary changes of the same settings.
+   */
   setBehaviour(name: string, patch: Partial<MemberBehaviour>, forMs: number | null): void {
     const slot = this.slot(name);
-    const before = slot.behaviour;
+    const keys = Object.keys(patch) as (keyof MemberBehaviour)[];
+    const layer = { patch };
+    if (forMs === null) {
+      slot.base = { ...slot.base, ...patch };
+      for (const older of slot.layers) older.patch = withoutKeys(older.patch, keys);
+    } else {
+      slot.layers.push(layer);
+    }
     slot.behaviour = { ...slot.behaviour, ...patch };
     slot.client?.setBehaviour(patch);
     this.action('set-behaviour', name, describeBehaviour(patch) + (forMs === null ? '' : ` for ${forMs} ms`));
     if (forMs !== null) {
-      const revert: Partial<MemberBehaviour> = Object.fromEntries(
-        (Object.keys(patch) as (keyof MemberBehaviour)[]).map((k) => [k, before[k]]),
-      );
       this.scheduler.schedule(forMs, () => {
-        slot.behaviour = { ...slot.behaviour, ...revert };
+        slot.layers = slot.layers.filter((l) => l !== layer);
+        const effective = slot.layers.reduce<MemberBehaviour>((b, l) => ({ ...b, ...l.patch }), slot.base);
+        const revert: Partial<MemberBehaviour> = Object.fromEntries(keys.map((k) => [k, effective[k]]));
+        slot.behaviour = effective;
         slot.client?.setBehaviour(revert);
         this.action('set-behaviour', name, `back to ${describeBehaviour(revert)}`);
       });
@@ -521,9 +551,21 @@ export class Simulation {
       spec,
       config: applyVariant(spec, this.variant),
       behaviour: spec.behaviour,
+      base: spec.behaviour,
+      layers: [],
       client: null,
       incarnation: 0,
     });
+  }
+
+  /**
+   * A member's own start (`startAt`). A timeline step may have started it earlier; then the
+   * application is already up (or was stopped on purpose since) and this start does nothing:
+   * starting it again would leave two consumers running under one name.
+   */
+  private initialStart(name: string): void {
+    if (this.slot(name).incarnation > 0) return;
+    this.startMember(name);
   }
 
   private startMember(name: string): void {
@@ -534,6 +576,9 @@ export class Simulation {
     slot.client = client;
     client.start();
     this.updateScope(slot.spec.groupId);
+    // The topics only it subscribed to leave the group's scope when it is gone (a close() ends
+    // some time after it was asked for).
+    client.onStop(() => this.updateScope(slot.spec.groupId));
   }
 
   private slot(name: string): MemberSlot {
@@ -623,6 +668,15 @@ export function applyVariant(spec: ScenarioMember, variant: ProtocolVariant | nu
     case 'cooperative':
       return { ...c, groupProtocol: 'classic', partitionAssignmentStrategy: ['cooperative-sticky'] };
   }
+}
+
+function withoutKeys(
+  patch: Partial<MemberBehaviour>,
+  keys: readonly (keyof MemberBehaviour)[],
+): Partial<MemberBehaviour> {
+  const out: { -readonly [K in keyof MemberBehaviour]?: number } = { ...patch };
+  for (const k of keys) delete out[k];
+  return out;
 }
 
 function describeBehaviour(b: Partial<MemberBehaviour>): string {

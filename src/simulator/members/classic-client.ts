@@ -170,6 +170,9 @@ export class ClassicConsumerClient implements SimulatedConsumer {
   private readonly configError: string | null;
 
   private isAlive = false;
+  /** True once it crashed or finished closing (it never runs again: a restart is a new consumer). */
+  private stopped = false;
+  private readonly stopListeners: (() => void)[] = [];
   private started = false;
   private crashed = false;
   private closed = false;
@@ -384,6 +387,11 @@ export class ClassicConsumerClient implements SimulatedConsumer {
     // The application calls close() from its own thread, after the batch (or callback) at hand.
     this.app.runInPoll(null, 0, () => this.beginClose());
     this.pollNowIfIdle();
+  }
+
+  onStop(listener: () => void): void {
+    if (this.stopped) listener();
+    else this.stopListeners.push(listener);
   }
 
   subscribe(topics: readonly string[]): void {
@@ -1725,6 +1733,8 @@ export class ClassicConsumerClient implements SimulatedConsumer {
     this.retryTimer = null;
     this.unwatch?.();
     this.unwatch = null;
+    this.stopped = true;
+    for (const l of this.stopListeners.splice(0)) l();
   }
 
   // =================================================================================================

@@ -137,6 +137,9 @@ export class ConsumerProtocolClient implements SimulatedConsumer {
   private readonly random: Random;
   private readonly memberIdValue: string;
   private isAlive = false;
+  /** True once it crashed or finished closing (it never runs again: a restart is a new consumer). */
+  private stopped = false;
+  private readonly stopListeners: (() => void)[] = [];
   private crashed = false;
   private started = false;
 
@@ -282,6 +285,11 @@ export class ConsumerProtocolClient implements SimulatedConsumer {
     this.app.runInPoll(null, 0, () => this.beginClose());
   }
 
+  onStop(listener: () => void): void {
+    if (this.stopped) listener();
+    else this.stopListeners.push(listener);
+  }
+
   /**
    * The application calls consumer.subscribe(topics) from its own thread, between two poll()
    * calls; successive calls apply in order.
@@ -347,20 +355,24 @@ export class ConsumerProtocolClient implements SimulatedConsumer {
   private kick(): void {
     if (!this.isAlive || this.kickPending) return;
     this.kickPending = true;
-    this.world.timers.schedule(0, () => {
-      this.kickPending = false;
-      this.backgroundPoll();
-    });
+    this.world.timers.schedule(0, this.onKick);
   }
+
+  private readonly onKick = (): void => {
+    this.kickPending = false;
+    this.backgroundPoll();
+  };
+
+  private readonly onWake = (): void => {
+    this.wakeTimer = null;
+    this.backgroundPoll();
+  };
 
   private wakeAt(ms: number): void {
     if (!Number.isFinite(ms)) return;
     if (this.wakeTimer !== null && this.wakeTimer.active && this.wakeTimer.dueMs <= ms) return;
     if (this.wakeTimer !== null) this.world.timers.cancel(this.wakeTimer);
-    this.wakeTimer = this.world.timers.schedule(Math.max(0, ms - this.world.timers.now()), () => {
-      this.wakeTimer = null;
-      this.backgroundPoll();
-    });
+    this.wakeTimer = this.world.timers.schedule(Math.max(0, ms - this.world.timers.now()), this.onWake);
   }
 
   /** One pass of the network thread over the request managers, in Kafka's order. */
@@ -497,6 +509,22 @@ export class ConsumerProtocolClient implements SimulatedConsumer {
   }
 
   /** ConsumerHeartbeatRequestManager.HeartbeatState.buildRequestData. */
+  /** The subscribed topic names, sorted and unique, and their key; computed once per subscription. */
+  private subscribedNames(): { readonly names: readonly string[]; readonly key: string } {
+    const sub = this.subscription;
+    if (this.namesMemo?.subscription !== sub) {
+      const names = sub !== null && 'topics' in sub ? [...new Set(sub.topics)].sort() : [];
+      this.namesMemo = { subscription: sub, names, key: names.join('\u0000') };
+    }
+    return this.namesMemo;
+  }
+
+  private namesMemo: {
+    readonly subscription: Subscription | null;
+    readonly names: readonly string[];
+    readonly key: string;
+  } | null = null;
+
   private buildHeartbeatRequest(): ConsumerGroupHeartbeatRequest {
     const sendAllFields = this.memberState === 'JOINING';
     const rebalanceTimeoutMs = this.config.maxPollIntervalMs;
@@ -505,14 +533,10 @@ export class ConsumerProtocolClient implements SimulatedConsumer {
       rebalanceTimeout = rebalanceTimeoutMs;
       this.sent.rebalanceTimeoutMs = rebalanceTimeoutMs;
     }
-    const names =
-      this.subscription !== null && 'topics' in this.subscription
-        ? [...new Set(this.subscription.topics)].sort()
-        : [];
-    const namesKey = names.join('\u0000');
+    const { names, key: namesKey } = this.subscribedNames();
     let subscribedTopicNames: string[] | null = null;
     if (sendAllFields || namesKey !== this.sent.subscribedTopicNames) {
-      subscribedTopicNames = names;
+      subscribedTopicNames = [...names];
       this.sent.subscribedTopicNames = namesKey;
     }
     const pattern =
@@ -1401,6 +1425,8 @@ export class ConsumerProtocolClient implements SimulatedConsumer {
     this.autoCommitTimer = null;
     this.requestTimer = null;
     this.pendingCommits = [];
+    this.stopped = true;
+    for (const l of this.stopListeners.splice(0)) l();
   }
 
   // =============================================================================================

@@ -21,6 +21,12 @@ export interface SimulatedConsumer {
   crash(): void;
   /** consumer.close(): leaves the group the way the Java client does. */
   close(): void;
+  /**
+   * Calls `listener` once, when the consumer stops: at a crash, or when close() has finished
+   * (which takes the current batch, the revocation callback, a commit and the leave). At once if
+   * it has already stopped.
+   */
+  onStop(listener: () => void): void;
   /** consumer.subscribe(topics) with a new list. */
   subscribe(topics: readonly string[]): void;
   /** Changes how the application behaves from now on (e.g. slow processing, slow callbacks). */

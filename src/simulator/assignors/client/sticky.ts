@@ -21,8 +21,21 @@ const DEFAULT_GENERATION = -1;
 
 /** Kafka raised IllegalStateException or a NullPointerException inside the assignor. */
 export class StickyAssignorFailure extends Error {
-  override readonly name = 'StickyAssignorFailure';
+  override readonly name: string = 'StickyAssignorFailure';
 }
+
+/**
+ * Kafka's assignor would never return: on some inputs (heterogeneous subscriptions) the balancing
+ * loop of `AbstractStickyAssignor.performReassignments` moves partitions and moves them back in
+ * every pass, for ever — Kafka 4.3.1's own assignor spins on the same input. The simulator stops
+ * after a few such passes and says so instead of hanging.
+ */
+export class StickyAssignorLoop extends StickyAssignorFailure {
+  override readonly name: string = 'StickyAssignorLoop';
+}
+
+/** Passes in a row that end where they began (and still moved partitions) before giving up. */
+const LOOP_PASSES = 20;
 
 type Kind = 'sticky' | 'cooperative-sticky';
 
@@ -401,6 +414,14 @@ class PartitionMovements {
     }
   }
 
+  /** The recorded movements, for telling whether a pass changed anything. */
+  signature(): string {
+    const out: string[] = [];
+    for (const [tp, m] of this.moves)
+      out.push(`${tp.topic}\u0000${tp.partition}\u0000${m.src}\u0000${m.dst}`);
+    return out.sort().join('\u0001');
+  }
+
   actualPartitionToMove(tp: TopicPartition, oldConsumer: string, newConsumer: string): TopicPartition {
     const topicMoves = this.byTopic.get(tp.topic);
     if (topicMoves === undefined) return tp;
@@ -629,8 +650,14 @@ class GeneralBuilder {
   ): boolean {
     let performed = false;
     let modified: boolean;
+    let passes = 0;
+    let repeated = 0;
+    // Kafka's loop is unbounded; a generous bound backs up the detection of passes that go round.
+    const maxPasses = Math.max(1_000, 10 * partitions.length);
     do {
       modified = false;
+      if (++passes > maxPasses) throw this.loop(`${maxPasses} passes`);
+      const start = this.loopState();
       for (let i = 0; i < partitions.length && !this.isBalanced(); i++) {
         const tp = partitions[i];
         const consumer = this.partitionConsumer.get(tp);
@@ -657,8 +684,24 @@ class GeneralBuilder {
           }
         }
       }
+      if (modified && this.loopState() === start) {
+        if (++repeated >= LOOP_PASSES) throw this.loop(`${repeated} passes in a row`);
+      } else repeated = 0;
     } while (modified);
     return performed;
+  }
+
+  /** Who owns what, and the partition movements: what the next pass starts from. */
+  private loopState(): string {
+    const owners: string[] = [];
+    for (const [tp, c] of this.partitionConsumer) owners.push(`${tp.topic}\u0000${tp.partition}\u0000${c}`);
+    return `${owners.sort().join('\u0001')}\u0002${this.movements.signature()}`;
+  }
+
+  private loop(how: string): StickyAssignorLoop {
+    return new StickyAssignorLoop(
+      `it never returns: its balancing loop (AbstractStickyAssignor.performReassignments) moved partitions and moved them back for ${how} — Kafka's own assignor spins on this input for ever`,
+    );
   }
 
   private reassign(tp: TopicPartition, newConsumer: string): void {
