@@ -3,6 +3,7 @@ import { diagnose } from './diagnostics/rules';
 import { memberLabels } from './model';
 import { createSimulation } from './simulator/engine/parts';
 import { SourceRegistry } from './sources/registry';
+import { registerClusterCommands } from './ui/clusters/commands';
 import { registerCommands } from './ui/commands/register';
 import { registerDashboard } from './ui/dashboard/panel';
 import { createLog } from './ui/log';
@@ -40,6 +41,13 @@ export function activate(context: vscode.ExtensionContext): void {
     refreshTree: () => groups.provider.refresh(),
     openDashboard: (sourceId, groupId) => dashboards.open(sourceId, groupId),
     extensionVersion: extensionVersion(context),
+  });
+  registerClusterCommands(context, {
+    registry,
+    log,
+    simulator,
+    groupsView: groups.view,
+    openDashboard: (sourceId, groupId) => dashboards.open(sourceId, groupId),
   });
   if (simulatorSettings().autoStart) simulator.start();
   log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);

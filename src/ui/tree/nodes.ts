@@ -172,11 +172,16 @@ export function groupNode(
     description: `${g.state} · ${g.protocol} · ${members} · ${formatLag(g.totalLag)}`,
     tooltipTitle: g.groupId,
     tooltip,
-    contextValue: `group:${g.protocol}:${g.state}`,
+    contextValue: `group:${g.protocol}:${g.state}${sourceSuffix(sourceId)}`,
     icon: groupIcon(g.state, stale),
     collapsible: true,
     ref: { sourceId, groupId: g.groupId },
   };
+}
+
+/** Context-value suffix that lets menus tell a real cluster's nodes (actions) and a file's apart. */
+function sourceSuffix(sourceId: string): string {
+  return sourceId.startsWith('cluster/') ? ':cluster' : sourceId.startsWith('file/') ? ':file' : '';
 }
 
 export function memberLabel(m: MemberSnapshot): string {
@@ -240,7 +245,7 @@ export function memberNode(sourceId: string, s: GroupSnapshot, m: MemberSnapshot
     description: `${staticTag}${epoch}`,
     tooltipTitle: memberLabel(m),
     tooltip,
-    contextValue: `member:${m.memberType}:${m.instanceId !== null ? 'static' : 'dynamic'}:${reconciled ? 'reconciled' : 'reconciling'}${sourceId === 'simulator' ? ':simulated' : ''}`,
+    contextValue: `member:${m.memberType}:${m.instanceId !== null ? 'static' : 'dynamic'}:${reconciled ? 'reconciled' : 'reconciling'}${sourceId === 'simulator' ? ':simulated' : sourceSuffix(sourceId)}`,
     icon: reconciled ? { id: 'account', color: null } : { id: 'sync', color: 'charts.yellow' },
     collapsible: true,
     ref: { sourceId, groupId: s.groupId, memberId: m.memberId },
