@@ -22,8 +22,20 @@ import { fileURLToPath } from 'node:url';
 import { CODE_SERVER_BIN, ensureCodeServer } from './install.mjs';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-/** The ports this project may use (loopback only). */
-export const PORT_RANGE = Object.freeze({ first: 18080, last: 18099 });
+/**
+ * The ports this project may use (loopback only). `KGD_CODE_SERVER_PORTS=first-last` moves them,
+ * so two checkouts on one machine can each run an editor.
+ */
+export const PORT_RANGE = Object.freeze(
+  portRange(process.env.KGD_CODE_SERVER_PORTS) ?? { first: 18080, last: 18099 },
+);
+
+function portRange(text) {
+  const m = /^(\d+)-(\d+)$/.exec(text ?? '');
+  if (m === null) return null;
+  const [first, last] = [Number(m[1]), Number(m[2])];
+  return first > 1024 && first <= last && last < 65536 ? { first, last } : null;
+}
 
 export { ensureCodeServer };
 

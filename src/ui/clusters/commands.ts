@@ -188,11 +188,16 @@ export function registerClusterCommands(
   register(CommandId.RemoveCluster, async (arg) => {
     const config = await resolveCluster(manager, arg, 'Remove which cluster?');
     if (config === undefined) return false;
-    const ok = await confirmModal(
-      `Remove cluster "${config.name}"?`,
-      'Its entry in kafkaGroups.clusters and its stored password are deleted. Nothing on the cluster changes.',
-      'Remove Cluster',
-    );
+    // A caller (a keybinding, a task, a test) may confirm in advance: nothing on the cluster changes.
+    const confirmed =
+      typeof arg === 'object' && arg !== null && (arg as { confirmed?: unknown }).confirmed === true;
+    const ok =
+      confirmed ||
+      (await confirmModal(
+        `Remove cluster "${config.name}"?`,
+        'Its entry in kafkaGroups.clusters and its stored password are deleted. Nothing on the cluster changes.',
+        'Remove Cluster',
+      ));
     if (!ok) return false;
     const removed = await removeClusterEntry(config.name);
     await manager.secrets.forget(config.name);

@@ -1,5 +1,5 @@
 // Helpers for the specs that run inside the editor (bundled into dist/suite.js).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { RunnerConfig } from '../results';
@@ -75,4 +75,49 @@ export async function dismissUi(): Promise<void> {
   ]) {
     await vscode.commands.executeCommand(id);
   }
+}
+
+/** What Test Connection returns to a programmatic caller. */
+export interface ConnectionTestResult {
+  readonly ok: boolean;
+  readonly message: string;
+}
+
+/**
+ * The editor's user-data folder. setup.ts stages this runner in <home>/extensions/<id>/ and starts
+ * code-server with <home>/user-data (test/support/editor.ts); this bundle runs from <id>/dist/.
+ */
+function userDataDir(): string {
+  const dir = join(__dirname, '..', '..', '..', 'user-data');
+  if (!existsSync(dir)) throw new Error(`no user-data folder at ${dir}: has the editor layout changed?`);
+  return dir;
+}
+
+/** The user settings file as it is on disk. */
+export function userSettingsText(): string {
+  const file = join(userDataDir(), 'User', 'settings.json');
+  return existsSync(file) ? readFileSync(file, 'utf8') : '';
+}
+
+/** Everything the extension under test wrote to its log channel(s), from all sessions. */
+export function extensionLogText(): string {
+  const id = EXTENSION_ID.toLowerCase();
+  const out: string[] = [];
+  const walk = (dir: string, inExtension: boolean): void => {
+    for (const entry of readdirSync(dir)) {
+      const p = join(dir, entry);
+      if (statSync(p).isDirectory()) walk(p, inExtension || entry.toLowerCase() === id);
+      else if (inExtension) out.push(readFileSync(p, 'utf8'));
+    }
+  };
+  const logs = join(userDataDir(), 'logs');
+  if (existsSync(logs)) walk(logs, false);
+  return out.join('\n');
+}
+
+/** Leaves no cluster configured (other specs run commands that would then prompt). */
+export async function clearClusterSettings(): Promise<void> {
+  await vscode.workspace
+    .getConfiguration()
+    .update('kafkaGroups.clusters', undefined, vscode.ConfigurationTarget.Global);
 }
