@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { GroupSnapshot } from '../../model';
 import type { SourceRegistry } from '../../sources/registry';
-import type { GroupSource } from '../../sources/source';
+import type { GroupSource, GroupSummary } from '../../sources/source';
 import { CommandId } from '../commands/ids';
 import {
   groupNode,
@@ -197,8 +197,46 @@ export class GroupsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         this.emitter.fire(undefined);
         return;
       }
-      for (const n of all) this.emitter.fire(n);
+      const summaries = new Map<string, Map<string, GroupSummary>>();
+      for (const n of all) {
+        if (n === undefined) continue;
+        // VS Code redraws the element from getTreeItem: bring its own row up to date first (its
+        // children are re-read through getChildren).
+        const fresh = this.describe(n, summaries);
+        if (fresh === undefined) {
+          this.emitter.fire(undefined); // it is gone: let the parents drop it
+          return;
+        }
+        n.descriptor = fresh;
+        this.emitter.fire(n);
+      }
     }, REFRESH_MS);
+  }
+
+  /**
+   * The current descriptor of a source or group row; undefined when it no longer exists.
+   * `summaries` caches each source's group summaries for one refresh.
+   */
+  private describe(
+    n: TreeNode,
+    summaries: Map<string, Map<string, GroupSummary>>,
+  ): NodeDescriptor | undefined {
+    const d = n.descriptor;
+    const source = this.registry.get(d.ref.sourceId);
+    if (source === undefined) return undefined;
+    if (d.kind === 'source') return sourceNode(source);
+    if (d.kind === 'group') {
+      let bySource = summaries.get(source.id);
+      if (bySource === undefined) {
+        bySource = new Map(source.groups().map((g) => [g.groupId, g]));
+        summaries.set(source.id, bySource);
+      }
+      const summary = d.ref.groupId === undefined ? undefined : bySource.get(d.ref.groupId);
+      return summary === undefined
+        ? undefined
+        : groupNode(source.id, summary, source.snapshot(summary.groupId));
+    }
+    return d;
   }
 }
 
