@@ -134,6 +134,7 @@ export class ClusterSource<B extends ClusterBackend = ClusterBackend> implements
   private listTimer: unknown = null;
   private listing: Promise<void> | null = null;
   private listFailures = 0;
+  private authFailed = false;
   private pollIntervalMs: number;
   private disposed = false;
   private readonly timers: SourceTimers;
@@ -384,9 +385,10 @@ export class ClusterSource<B extends ClusterBackend = ClusterBackend> implements
       this.timers.clearTimeout(this.listTimer);
       this.listTimer = null;
     }
+    this.authFailed = false;
     this.listing = this.list().finally(() => {
       this.listing = null;
-      if (this.disposed) return;
+      if (this.disposed || this.authFailed) return;
       const delay =
         this.listFailures === 0
           ? this.listIntervalMs()
@@ -481,6 +483,9 @@ export class ClusterSource<B extends ClusterBackend = ClusterBackend> implements
   private listFailed(e: unknown): void {
     if (this.disposed) return;
     this.listFailures++;
+    // A refused login does not get better by retrying (and retries can lock an account): wait
+    // for the user (Refresh, Test Connection, a new password).
+    this.authFailed = e instanceof Error && (e as { kind?: unknown }).kind === 'auth';
     const message = e instanceof Error ? e.message : String(e);
     this.log('warn', `${this.label}: ${message}`);
     this.setState(this.lastGoodMs === null ? 'error' : 'stale', message);

@@ -290,6 +290,25 @@ describe('ClusterSource', () => {
     assert.deepEqual(timers.pending(), [], 'dispose stops the refreshes');
   });
 
+  it('does not retry a refused login by itself (retries can lock an account); Refresh does', async () => {
+    const { source, backend, timers } = setup();
+    backend.listError = Object.assign(
+      new Error('127.0.0.1:9092: SASL authentication failed. Check the password.'),
+      {
+        kind: 'auth',
+      },
+    );
+    await source.connect();
+    await settle();
+    assert.equal(source.status().state, 'error');
+    assert.deepEqual(timers.pending(), [], 'no retry scheduled');
+    backend.listError = null;
+    await source.refresh();
+    assert.equal(source.status().state, 'running');
+    assert.equal(backend.listCalls, 2);
+    source.dispose();
+  });
+
   it('the list interval follows a longer poll interval, and setting changes reach the watch', async () => {
     const { source, backend, timers } = setup({ pollIntervalMs: 45_000 });
     await source.connect();
