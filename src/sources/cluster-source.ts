@@ -246,6 +246,46 @@ export class ClusterSource<B extends ClusterBackend = ClusterBackend> implements
     };
   }
 
+  /**
+   * A fresh snapshot of a group with lag (and so its topics' partition counts): watches it until
+   * the next good poll answers — at once when a view watches it already. Rejects with why not
+   * (the group does not exist, the cluster does not answer, no answer within `timeoutMs`).
+   */
+  fresh(groupId: string, timeoutMs = 30_000): Promise<GroupSnapshot> {
+    return new Promise<GroupSnapshot>((resolve, reject) => {
+      let done = false;
+      let unwatch: (() => void) | undefined;
+      let timer: unknown = null;
+      const finish = (snapshot: GroupSnapshot | null, error: string | null): void => {
+        if (done) return;
+        done = true;
+        unlisten();
+        unwatch?.();
+        if (timer !== null) this.timers.clearTimeout(timer);
+        if (snapshot !== null) resolve(snapshot);
+        else reject(new Error(error ?? `no answer about ${groupId}`));
+      };
+      const check = (): void => {
+        const e = this.entries.get(groupId);
+        if (e?.latest != null && e.latest.stale === null && e.latest.lag !== null) finish(e.latest, null);
+        else if (e?.error != null) finish(null, e.error);
+        else if (this.state === 'error') finish(null, this.error);
+      };
+      const unlisten = this.onDidChange((c) => {
+        if (c.groupIds.includes(groupId) || (c.statusChanged && this.state === 'error')) check();
+      });
+      timer = this.timers.setTimeout(
+        () => finish(null, `no answer about ${groupId} within ${timeoutMs / 1000} s`),
+        timeoutMs,
+      );
+      // Watching may answer at once (a view watches it already): then `finish` ran inside.
+      const stop = this.watch(groupId);
+      if (done) stop();
+      else unwatch = stop;
+      if (!done && this.state === 'error' && this.backend === null) finish(null, this.error);
+    });
+  }
+
   /** Groups some view watches now. */
   watched(): string[] {
     return [...this.watchers.keys()].sort();

@@ -139,7 +139,20 @@ export async function resolveGroup(
         : pick.groupId;
     if (groupId === undefined) return undefined;
   }
-  return { config, source, groupId, snapshot: source.snapshot(groupId) };
+  // The list describes groups without offsets; the actions want topics with partition counts and
+  // the committed offsets, so take a fresh snapshot unless a view keeps one up to date already.
+  let snapshot = source.snapshot(groupId);
+  if (snapshot?.lag == null || snapshot.stale !== null) {
+    const id = groupId;
+    snapshot = await withProgress(`Describing ${id} on ${config.name}…`, () => source.fresh(id)).catch(
+      (e: unknown) => {
+        if (e instanceof Cancelled) throw e;
+        // A group that does not exist yet can still get offsets (a reset creates them): go on.
+        return source.snapshot(id);
+      },
+    );
+  }
+  return { config, source, groupId, snapshot };
 }
 
 /**

@@ -4,7 +4,8 @@ import { ReplayError, replayScenario } from '../../sources/replay';
 import type { GroupSource } from '../../sources/source';
 import { UserFacingError } from '../errors';
 import type { SimulatorController } from '../simulator/controller';
-import { refOf } from './common';
+import { ClusterSource } from '../../sources/cluster-source';
+import { refOf, withProgress } from './common';
 
 /**
  * "Replay in Simulator": the group's latest description (any source but the simulator itself) →
@@ -54,7 +55,13 @@ export async function replayInSimulator(
       'this group is in the simulator already; use its controls (add, crash, slow members) for what-ifs',
     );
   }
-  const snapshot = source.snapshot(groupId);
+  let snapshot = source.snapshot(groupId);
+  if (source instanceof ClusterSource && (snapshot?.lag == null || snapshot.stale !== null)) {
+    // Listed groups are described without offsets and so without their topics' partition counts.
+    const cluster = source;
+    const id = groupId;
+    snapshot = await withProgress(`Describing ${id} on ${cluster.label}…`, () => cluster.fresh(id));
+  }
   if (snapshot === undefined) {
     throw new UserFacingError(
       `${groupId} has not been described yet; expand it in the tree (or open its dashboard) and try again`,

@@ -12,6 +12,13 @@ export function md(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+!|<>~]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
 }
 
+/** Text as an inline code span (no escapes inside one; a backtick in the text widens the fence). */
+export function code(text: string): string {
+  const t = text.replace(/\r?\n/g, ' ').replace(/\|/g, '¦');
+  const fence = t.includes('`') ? '``' : '`';
+  return `${fence}${fence.length > 1 ? ' ' : ''}${t}${fence.length > 1 ? ' ' : ''}${fence}`;
+}
+
 const STEP_NAMES: Readonly<Record<StepName, string>> = {
   dns: 'DNS',
   tcp: 'TCP',
@@ -24,19 +31,19 @@ const STEP_NAMES: Readonly<Record<StepName, string>> = {
 };
 
 const MARK: Readonly<Record<DoctorStep['status'], string>> = {
-  ok: '✅ ok',
-  warn: '⚠️ warn',
-  fail: '❌ FAIL',
-  skip: '➖ skipped',
+  ok: 'ok',
+  warn: '**WARN**',
+  fail: '**FAIL**',
+  skip: 'skipped',
 };
 
 /** One line describing how we connect (never a secret). */
 export function connectionLine(config: ClusterConfig): string {
   const s = config.settings;
-  const parts = [`bootstrap \`${md(s.bootstrapServers.join(','))}\``, config.securityProtocol];
-  if (s.sasl !== null) parts.push(`${s.sasl.mechanism} as \`${md(s.sasl.username)}\``);
+  const parts = [`bootstrap ${code(s.bootstrapServers.join(','))}`, config.securityProtocol];
+  if (s.sasl !== null) parts.push(`${s.sasl.mechanism} as ${code(s.sasl.username)}`);
   if (s.tls !== null) {
-    parts.push(s.tls.caFile !== null ? `CA \`${md(s.tls.caFile)}\`` : 'system CAs');
+    parts.push(s.tls.caFile !== null ? `CA ${code(s.tls.caFile)}` : 'system CAs');
     if (s.tls.certFile !== null) parts.push('client certificate');
     if (!s.tls.verifyHostname) parts.push('hostname not verified');
   }
@@ -60,18 +67,18 @@ export function doctorMarkdown(config: ClusterConfig, report: DoctorReport, at: 
     const brokers = report.metadata.brokers
       .map(
         (b) =>
-          `node ${b.nodeId} \`${md(`${b.host}:${b.port}`)}\`${b.rack !== null ? ` (rack ${md(b.rack)})` : ''}`,
+          `node ${b.nodeId} ${code(`${b.host}:${b.port}`)}${b.rack !== null ? ` (rack ${md(b.rack)})` : ''}`,
       )
       .join(', ');
     out.push(
-      `Cluster id \`${md(report.metadata.clusterId ?? 'unknown')}\`; brokers as advertised: ${brokers || 'none'}.`,
+      `Cluster id ${code(report.metadata.clusterId ?? 'unknown')}; brokers as advertised: ${brokers || 'none'}.`,
       '',
     );
   }
   out.push('| Result | Target | Step | What we saw | Time |', '| --- | --- | --- | --- | ---: |');
   for (const s of report.steps) {
     out.push(
-      `| ${MARK[s.status]} | \`${md(s.target)}\` | ${STEP_NAMES[s.step]} | ${md(s.detail)} | ${s.ms} ms |`,
+      `| ${MARK[s.status]} | ${code(s.target)} | ${STEP_NAMES[s.step]} | ${md(s.detail)} | ${s.ms} ms |`,
     );
   }
   const hints = report.steps.filter((s) => s.hint !== null && s.status !== 'ok' && s.status !== 'skip');

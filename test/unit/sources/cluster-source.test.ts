@@ -356,6 +356,37 @@ describe('ClusterSource', () => {
     source.dispose();
   });
 
+  it('fresh(): a snapshot with lag from the next poll, then stops watching; says why when there is none', async () => {
+    const { source, backend, timers } = setup();
+    await source.connect();
+    await settle();
+    const withLag = testSnapshot(5, [testMember('m1')], {
+      lag: { totalLag: 3, partitionsWithoutCommit: 0, status: 'OK', partitions: [] },
+    });
+    const pending = source.fresh('g', 10_000);
+    assert.ok(backend.watchers.has('g'), 'it watches the group meanwhile');
+    backend.emit({ groupId: 'g', snapshot: testSnapshot(4, []), events: [], error: null }); // lag-less: not yet
+    backend.emit({ groupId: 'g', snapshot: withLag, events: [], error: null });
+    assert.equal(await pending, withLag);
+    assert.equal(backend.watchers.size, 0, 'and stops watching');
+
+    const gone = assert.rejects(source.fresh('gone', 10_000), /group gone does not exist/);
+    backend.emit({
+      groupId: 'gone',
+      snapshot: null,
+      events: [],
+      error: 'group gone does not exist',
+      notFound: true,
+    });
+    await gone;
+
+    const silent = assert.rejects(source.fresh('slow', 10_000), /no answer about slow within 10 s/);
+    await timers.advance(10_000);
+    await silent;
+    assert.equal(backend.watchers.size, 0);
+    source.dispose();
+  });
+
   it('filters non-consumer groups the way kafka-consumer-groups --list does', () => {
     assert.equal(isConsumerGroup(listed('x', 'consumer', 'Stable')), true);
     assert.equal(isConsumerGroup(listed('x', 'classic', 'Empty', '')), true, 'offset-only group');

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import type { DoctorReport } from '../../../src/kafka/doctor';
 import type { ResetPlan } from '../../../src/kafka/reset';
 import { parseClusterConfigs } from '../../../src/ui/clusters/config';
-import { describeSpec, doctorMarkdown, md, resetPlanMarkdown } from '../../../src/ui/clusters/reports';
+import { code, describeSpec, doctorMarkdown, md, resetPlanMarkdown } from '../../../src/ui/clusters/reports';
 
 const config = parseClusterConfigs(
   [
@@ -47,7 +47,7 @@ describe('cluster reports (Markdown documents)', () => {
     assert.match(text, /\*\*1 step failed\.\*\*/);
     assert.match(
       text,
-      /\| ❌ FAIL \| `kafka-0.svc:9093` \| Advertised listener \| kafka-0.svc does not resolve \\\| here \| 5 ms \|/,
+      /\| \*\*FAIL\*\* \| `kafka-0.svc:9093` \| Advertised listener \| kafka-0.svc does not resolve \\\| here \| 5 ms \|/,
     );
     assert.match(
       text,
@@ -119,6 +119,8 @@ describe('cluster reports (Markdown documents)', () => {
   });
 
   it('escapes what came from the network', () => {
+    assert.equal(code('a_b|c'), '`a_b¦c`', 'no escapes inside a code span; a pipe cannot break the table');
+    assert.equal(code('x`y'), '`` x`y ``');
     assert.equal(md('a|b*c_d`e<script>[x](y)'), 'a\\|b\\*c\\_d\\`e\\<script\\>\\[x\\]\\(y\\)');
     assert.equal(md('two\nlines'), 'two lines');
   });
