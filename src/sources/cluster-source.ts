@@ -135,6 +135,8 @@ export class ClusterSource<B extends ClusterBackend = ClusterBackend> implements
   private listing: Promise<void> | null = null;
   private listFailures = 0;
   private authFailed = false;
+  /** Whether the list refreshes by itself (the view that shows it is visible). */
+  private listActive = true;
   private pollIntervalMs: number;
   private disposed = false;
   private readonly timers: SourceTimers;
@@ -360,6 +362,21 @@ export class ClusterSource<B extends ClusterBackend = ClusterBackend> implements
     this.backend?.setPollInterval(ms);
   }
 
+  /**
+   * Whether the group list refreshes by itself: off while no view shows the list (watched groups
+   * are polled regardless, for as long as they are watched). Turning it on refreshes at once.
+   */
+  setListActive(active: boolean): void {
+    if (active === this.listActive) return;
+    this.listActive = active;
+    if (!active) {
+      if (this.listTimer !== null) this.timers.clearTimeout(this.listTimer);
+      this.listTimer = null;
+    } else if (this.backend !== null && !this.disposed) {
+      void this.refreshList();
+    }
+  }
+
   private listIntervalMs(): number {
     return this.options.listIntervalMs ?? Math.max(MIN_LIST_MS, this.pollIntervalMs);
   }
@@ -428,7 +445,7 @@ export class ClusterSource<B extends ClusterBackend = ClusterBackend> implements
     this.authFailed = false;
     this.listing = this.list().finally(() => {
       this.listing = null;
-      if (this.disposed || this.authFailed) return;
+      if (this.disposed || this.authFailed || !this.listActive) return;
       const delay =
         this.listFailures === 0
           ? this.listIntervalMs()

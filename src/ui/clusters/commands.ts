@@ -49,7 +49,12 @@ export function registerClusterCommands(
 ): ClusterManager {
   const { log, registry } = services;
   const manager = new ClusterManager(registry, log, new ClusterSecrets(context.secrets));
-  context.subscriptions.push(manager, watchExpandedGroups(services.groupsView, registry));
+  manager.setViewVisible(services.groupsView.visible);
+  context.subscriptions.push(
+    manager,
+    watchExpandedGroups(services.groupsView, registry),
+    services.groupsView.onDidChangeVisibility((e) => manager.setViewVisible(e.visible)),
+  );
 
   /** Handlers return a value for programmatic callers; problems become messages (guarded). */
   const register = (id: CommandId, handler: (arg?: unknown) => unknown): void => {

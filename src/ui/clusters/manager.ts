@@ -32,6 +32,7 @@ export class ClusterManager implements vscode.Disposable {
   private shownProblems = '';
   private problems: readonly string[] = [];
   private disposed = false;
+  private viewVisible = true;
 
   constructor(
     private readonly registry: SourceRegistry,
@@ -115,6 +116,12 @@ export class ClusterManager implements vscode.Disposable {
     this.reportProblems(problems);
   }
 
+  /** The Groups view was shown or hidden: cluster lists refresh only while it is visible. */
+  setViewVisible(visible: boolean): void {
+    this.viewVisible = visible;
+    for (const m of this.managed.values()) m.source.setListActive(visible);
+  }
+
   /** A fresh source for a cluster (after its password changed, or to retry a failed connection). */
   renew(name: string): void {
     const m = this.managed.get(name);
@@ -170,7 +177,7 @@ export class ClusterManager implements vscode.Disposable {
 
   private createSource(config: ClusterConfig): KafkaClusterSource {
     const sourceId = `cluster/${config.name}`;
-    return new ClusterSource<KafkaClusterBackend>({
+    const source = new ClusterSource<KafkaClusterBackend>({
       name: config.name,
       address: config.settings.bootstrapServers.join(','),
       pollIntervalMs: pollIntervalMs(),
@@ -186,6 +193,8 @@ export class ClusterManager implements vscode.Disposable {
         });
       },
     });
+    source.setListActive(this.viewVisible);
+    return source;
   }
 
   private reportProblems(problems: readonly string[]): void {

@@ -309,6 +309,21 @@ describe('ClusterSource', () => {
     source.dispose();
   });
 
+  it('the list refreshes by itself only while a view shows it', async () => {
+    const { source, backend, timers } = setup();
+    await source.connect();
+    await settle();
+    assert.deepEqual(timers.pending(), [30_000]);
+    source.setListActive(false);
+    assert.deepEqual(timers.pending(), [], 'hidden: no background listing');
+    const calls = backend.listCalls;
+    source.setListActive(true);
+    await settle();
+    assert.equal(backend.listCalls, calls + 1, 'shown again: listed at once');
+    assert.deepEqual(timers.pending(), [30_000]);
+    source.dispose();
+  });
+
   it('the list interval follows a longer poll interval, and setting changes reach the watch', async () => {
     const { source, backend, timers } = setup({ pollIntervalMs: 45_000 });
     await source.connect();
