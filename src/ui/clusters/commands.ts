@@ -102,6 +102,8 @@ export function registerClusterCommands(
 
   /** Connects with a fresh client (the settings as they are now) and says what it found. */
   async function testConnection(name: string): Promise<ConnectionTestResult> {
+    // Just added: the settings may be written before their change event has reached the manager.
+    if (manager.config(name) === undefined) manager.sync();
     const config = manager.config(name);
     if (config === undefined) return { ok: false, message: `there is no cluster "${name}"` };
     const started = Date.now();
