@@ -145,7 +145,10 @@ export function registerClusterCommands(
       // A source that failed to connect earlier gets a fresh start; an idle one connects (its row
       // would say "not connected" right after "connected").
       if (manager.source(config.name)?.status().state === 'error') manager.renew(config.name);
-      manager.source(config.name)?.connect().catch(() => undefined);
+      manager
+        .source(config.name)
+        ?.connect()
+        .catch(() => undefined);
       return { ok: true, message };
     } catch (e) {
       if (e instanceof Cancelled) return { ok: false, message: 'cancelled' };
