@@ -23,18 +23,20 @@ import { CODE_SERVER_BIN, ensureCodeServer } from './install.mjs';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /**
- * The ports this project may use (loopback only). `KGD_CODE_SERVER_PORTS=first-last` moves them,
- * so two checkouts on one machine can each run an editor.
+ * The ports this project may use (loopback only): 18080-18099, or `$KGD_PORTS` ("FIRST-LAST") when
+ * several people share a machine and each has a range of their own.
  */
-export const PORT_RANGE = Object.freeze(
-  portRange(process.env.KGD_CODE_SERVER_PORTS) ?? { first: 18080, last: 18099 },
-);
+export const PORT_RANGE = Object.freeze(portRange(process.env.KGD_PORTS));
 
 function portRange(text) {
-  const m = /^(\d+)-(\d+)$/.exec(text ?? '');
-  if (m === null) return null;
-  const [first, last] = [Number(m[1]), Number(m[2])];
-  return first > 1024 && first <= last && last < 65536 ? { first, last } : null;
+  if (text === undefined || text.trim() === '') return { first: 18080, last: 18099 };
+  const m = /^\s*(\d+)\s*-\s*(\d+)\s*$/.exec(text);
+  const first = m ? Number(m[1]) : NaN;
+  const last = m ? Number(m[2]) : NaN;
+  if (!(first >= 1024 && last <= 65535 && first <= last)) {
+    throw new Error(`KGD_PORTS="${text}" is not a port range such as 18080-18099 (ports 1024-65535)`);
+  }
+  return { first, last };
 }
 
 export { ensureCodeServer };
