@@ -7,14 +7,11 @@
  *   npx tsc -b && node out/bench/reconciliation.bench.js [--members N] [--topics T] [--partitions P]
  *                                                         [--ordering canonical|exact] [--version 4.3]
  *
- * The server assignor here is a local sticky, balanced assignor written against the
- * `ServerAssignor` interface (the real `uniform` assignor is built on another branch; swap it in
- * when both are merged). The coordinator is the real one.
+ * The coordinator and the `uniform` assignor are the real ones.
  */
 import type {
   GroupAssignment,
   GroupSpec,
-  MemberAssignment,
   OrderingMode,
   ServerAssignor,
   SubscribedTopicDescriber,
@@ -32,89 +29,32 @@ import { DEFAULT_BROKER_CONFIG, KAFKA_VERSIONS, type KafkaVersion } from '../src
 import { JAVA_STRING } from '../src/simulator/java/keys';
 import { javaHashOrder } from '../src/simulator/java/order';
 import { Random } from '../src/simulator/random';
+import { serverAssignor } from '../src/simulator/assignors/registry';
+import { Uuid } from '../src/simulator/java/uuid';
 
-/**
- * Sticky and balanced for homogeneous groups: every member keeps what it had up to its quota
- * (⌊P/M⌋, or one more while the remainder lasts), and the rest is dealt to members under quota.
- */
-class StickyBalancedAssignor implements ServerAssignor {
+/** Kafka's `uniform` assignor (the real one), timed so the report can show its share. */
+class TimedAssignor implements ServerAssignor {
   readonly name = 'uniform';
-  /** Time spent inside assign(), so the report can tell the coordinator's share apart. */
   elapsedMs = 0;
+  private readonly inner: ServerAssignor;
 
-  assign(spec: GroupSpec, topics: SubscribedTopicDescriber): GroupAssignment {
+  constructor() {
+    const uniform = serverAssignor('uniform');
+    if (uniform === undefined) throw new Error('no uniform assignor');
+    this.inner = uniform;
+  }
+
+  assign(
+    spec: GroupSpec,
+    topics: SubscribedTopicDescriber,
+    options?: { readonly ordering: OrderingMode },
+  ): GroupAssignment {
     const t0 = performance.now();
     try {
-      return this.compute(spec, topics);
+      return this.inner.assign(spec, topics, options);
     } finally {
       this.elapsedMs += performance.now() - t0;
     }
-  }
-
-  private compute(spec: GroupSpec, topics: SubscribedTopicDescriber): GroupAssignment {
-    const ids = [...spec.members.keys()];
-    const m = ids.length;
-    const lists: [TopicId, number][][] = ids.map(() => []);
-    if (m === 0) return new Map();
-    const topicIds = [...(spec.members.values().next().value?.subscribedTopicIds ?? [])].sort();
-    const taken = new Map<TopicId, Uint8Array>();
-    let total = 0;
-    for (const t of topicIds) {
-      const n = Math.max(0, topics.numPartitions(t));
-      taken.set(t, new Uint8Array(n));
-      total += n;
-    }
-    const base = Math.floor(total / m);
-    let extra = total % m;
-    const count = new Int32Array(m);
-    const fits = (i: number): boolean => {
-      if (count[i] < base) return true;
-      if (count[i] === base && extra > 0) {
-        extra--;
-        return true;
-      }
-      return false;
-    };
-    // 1. Keep the previous target up to the quota.
-    ids.forEach((id, i) => {
-      for (const [t, parts] of spec.members.get(id)?.assignment ?? []) {
-        const flags = taken.get(t);
-        if (flags === undefined) continue;
-        for (const p of parts) {
-          if (p < flags.length && flags[p] === 0 && fits(i)) {
-            flags[p] = 1;
-            count[i]++;
-            lists[i].push([t, p]);
-          }
-        }
-      }
-    });
-    // 2. Deal what is left to members under quota, then the remainder one each.
-    let i = 0;
-    for (const t of topicIds) {
-      const flags = taken.get(t) as Uint8Array;
-      for (let p = 0; p < flags.length; p++) {
-        if (flags[p] === 1) continue;
-        while (!fits(i % m)) i++;
-        count[i % m]++;
-        lists[i % m].push([t, p]);
-        flags[p] = 1;
-      }
-    }
-    const out: GroupAssignment = new Map();
-    ids.forEach((id, k) => {
-      const a: MemberAssignment = new Map();
-      for (const [t, p] of lists[k]) {
-        let set = a.get(t);
-        if (set === undefined) {
-          set = new Set();
-          a.set(t, set);
-        }
-        set.add(p);
-      }
-      out.set(id, a);
-    });
-    return out;
   }
 }
 
@@ -162,15 +102,15 @@ function run(
   const groupId = 'bench-group';
   const timers = new VirtualScheduler(0);
   const random = new Random(1);
-  let nextTopic = 0;
-  const metadata = new MetadataImage(() => `topic-id-${String(nextTopic++).padStart(6, '0')}`);
+  const idRandom = new Random(7);
+  const metadata = new MetadataImage(() => Uuid.random(idRandom).toString());
   const names: string[] = [];
   for (let t = 0; t < topicCount; t++) {
     const name = `topic-${String(t).padStart(4, '0')}`;
     names.push(name);
     metadata.createTopic(name, partitionsPerTopic);
   }
-  const assignor = new StickyBalancedAssignor();
+  const assignor = new TimedAssignor();
   let events = 0;
   const coordinator = new ConsumerGroupCoordinator({
     timers,

@@ -3,6 +3,7 @@ import { diagnose } from './diagnostics/rules';
 import { memberLabels } from './model';
 import { createSimulation } from './simulator/engine/parts';
 import { SourceRegistry } from './sources/registry';
+import type { KafkaGroupsApi } from './ui/api';
 import { registerClusterCommands } from './ui/clusters/commands';
 import { registerCommands } from './ui/commands/register';
 import { registerDashboard } from './ui/dashboard/panel';
@@ -12,7 +13,7 @@ import { SimulatorController } from './ui/simulator/controller';
 import { registerGroupsView } from './ui/tree/register';
 
 /** Builds the object graph and registers every feature. Nothing else happens here. */
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): KafkaGroupsApi {
   const started = performance.now();
   const log = createLog(context);
   const registry = new SourceRegistry();
@@ -51,6 +52,7 @@ export function activate(context: vscode.ExtensionContext): void {
   });
   if (simulatorSettings().autoStart) simulator.start();
   log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
+  return { apiVersion: 1, groupsTree: groups.provider, simulator: () => simulator.info() };
 }
 
 function extensionVersion(context: vscode.ExtensionContext): string {

@@ -5,7 +5,8 @@
 // prints the URL. It stays in the foreground; Ctrl-C stops code-server and everything it started.
 //
 // Usage: npm start [-- --port N] [--scenario NAME] [--folder DIR]
-//   --port N      port on 127.0.0.1 (default: $KGD_PORT, else the first free one of 18080-18099)
+//   --port N      port on 127.0.0.1 (default: $KGD_PORT, else the first free one of 18080-18099,
+//                 or of $KGD_PORTS, e.g. KGD_PORTS=18060-18079)
 //   --scenario    the built-in scenario the simulator runs (default: rolling-restart)
 //   --folder DIR  open DIR instead of the demo workspace
 import { join, resolve } from 'node:path';

@@ -11,6 +11,7 @@ import type {
   SimulatorCommand,
   SimulatorControlState,
 } from '../model';
+import type { OrderingMode } from '../simulator/assignors/api';
 import { CLIENT_ASSIGNOR_NAMES } from '../simulator/assignors/registry';
 import { BUILTIN_SCENARIOS, builtinScenario } from '../simulator/scenario/builtins';
 import { DEFAULT_BEHAVIOUR } from '../simulator/members/config';
@@ -65,10 +66,20 @@ export interface NewMemberChoice {
   /** group.remote.assignor (consumer) or the only partition.assignment.strategy (classic); null: default. */
   readonly assignor: string | null;
   readonly instanceId: string | null;
+  /** client.id; null: the member's name (Kafka's clients default to a generated one). */
+  readonly clientId?: string | null;
 }
 
 /** How long a static member is down when the user restarts it: well within session.timeout.ms. */
 export const STATIC_RESTART_DOWN_MS = 5_000;
+
+/**
+ * Virtual time the simulation keeps running after its scenario's end when the user plays or steps
+ * there, and at least this long after any action of the user: the scenario's timeline is over,
+ * but the group lives on for experiments (a crash needs session.timeout.ms to show, a slow member
+ * max.poll.interval.ms).
+ */
+export const OVERTIME_MS = 5 * 60_000;
 
 export class SimulatorSource implements GroupSource, ControllableSource {
   readonly id = 'simulator';
@@ -78,6 +89,10 @@ export class SimulatorSource implements GroupSource, ControllableSource {
   private scenario: Scenario;
   private options: SimulationOptions;
   private playing = false;
+  /** Virtual time at which playback stops by itself: the scenario's end, pushed back by OVERTIME_MS. */
+  private endMs: number;
+  /** True when playback stopped because it reached endMs (not because the user paused). */
+  private stoppedAtEnd = false;
   private speedFactor = 10;
   private timer: { cancel(): void } | null = null;
   private lastWall = 0;
@@ -114,6 +129,7 @@ export class SimulatorSource implements GroupSource, ControllableSource {
     this.maxEvents = sourceOptions.maxEvents ?? 20_000;
     this.scenario = scenario;
     this.options = options;
+    this.endMs = scenario.durationMs;
     this.sim = this.create();
   }
 
@@ -123,7 +139,7 @@ export class SimulatorSource implements GroupSource, ControllableSource {
     const state = this.error !== null ? 'error' : this.playing ? 'running' : 'paused';
     const variant = this.sim.variant ?? 'consumer';
     const parts = [this.scenario.name, variant, formatClock(this.sim.now()), `${this.speedFactor}×`];
-    if (this.sim.finished) parts.push('finished');
+    if (this.atEnd) parts.push(this.endMs > this.scenario.durationMs ? 'stopped' : 'finished');
     else if (this.behind) parts.push('behind');
     return { state, detail: parts.join(' · '), clockMs: this.sim.now(), error: this.error };
   }
@@ -267,14 +283,14 @@ export class SimulatorSource implements GroupSource, ControllableSource {
   addMemberLike(groupId: string, choice: NewMemberChoice): string {
     const template = this.sim.groupTemplate(groupId);
     if (template === undefined) throw new Error(`group "${groupId}" has no member to copy settings from`);
-    const name = this.sim.nextMemberName();
+    const name = this.nextMemberName();
     this.addMember({
       ...template,
       name,
       explicit: { groupProtocol: true, assignor: true },
       config: {
         ...template.config,
-        clientId: name,
+        clientId: choice.clientId ?? name,
         groupProtocol: choice.protocol,
         groupRemoteAssignor:
           choice.protocol === 'consumer' ? choice.assignor : template.config.groupRemoteAssignor,
@@ -286,6 +302,23 @@ export class SimulatorSource implements GroupSource, ControllableSource {
       },
     });
     return name;
+  }
+
+  /**
+   * A fresh name for a member the user adds: `consumer-<n>` past every member so far AND every
+   * member the scenario's timeline will still add (taking one of those would make that step fail).
+   */
+  nextMemberName(): string {
+    const taken = new Set(this.sim.members().map((m) => m.name));
+    for (const step of this.scenario.timeline) if (step.do === 'add-member') taken.add(step.member.name);
+    let max = 0;
+    for (const name of taken) {
+      const m = /-(\d+)$/.exec(name);
+      if (m !== null) max = Math.max(max, Number(m[1]));
+    }
+    let n = max + 1;
+    while (taken.has(`consumer-${n}`)) n++;
+    return `consumer-${n}`;
   }
 
   private nameOf(memberId: string): string {
@@ -312,8 +345,16 @@ export class SimulatorSource implements GroupSource, ControllableSource {
     return this.scenario;
   }
 
+  /** True when the simulation has reached the point where playback stops by itself. */
+  get atEnd(): boolean {
+    return this.sim.now() >= this.endMs;
+  }
+
+  /** Plays; at the end of the scenario, the group runs on for another OVERTIME_MS. */
   play(): void {
-    if (this.playing || this.sim.finished) return;
+    if (this.playing) return;
+    this.extendIfAtEnd();
+    this.stoppedAtEnd = false;
     this.playing = true;
     this.lastWall = this.ticker.now();
     this.timer = this.ticker.every(this.tickMs, () => this.tick());
@@ -337,11 +378,12 @@ export class SimulatorSource implements GroupSource, ControllableSource {
 
   /** Advances to the next instant at which something happens in the group timeline. */
   step(): void {
+    this.extendIfAtEnd();
     const before = this.sim.trace.length;
-    while (this.sim.trace.length === before && !this.sim.finished) {
+    while (this.sim.trace.length === before && !this.atEnd) {
       const next = this.sim.nextEventAt();
-      if (next === undefined || next > this.scenario.durationMs) {
-        this.sim.runUntil(this.scenario.durationMs);
+      if (next === undefined || next > this.endMs) {
+        this.sim.runUntil(this.endMs);
         break;
       }
       this.sim.step();
@@ -361,6 +403,8 @@ export class SimulatorSource implements GroupSource, ControllableSource {
     this.histories.clear();
     this.pending.length = 0;
     this.error = null;
+    this.endMs = scenario.durationMs;
+    this.stoppedAtEnd = false;
     this.sim = this.create();
     this.changes.fire({
       groupIds: this.sim.groupIds(),
@@ -374,6 +418,17 @@ export class SimulatorSource implements GroupSource, ControllableSource {
   /** Reruns the current scenario under another protocol variant, from the start. */
   switchProtocol(variant: ProtocolVariant): void {
     this.load(this.scenario, { ...this.options, variant });
+  }
+
+  /** Reruns the current scenario with the assignors iterating in another order, from the start. */
+  setOrdering(ordering: OrderingMode): void {
+    if ((this.options.ordering ?? 'exact') === ordering) return;
+    this.load(this.scenario, { ...this.options, ordering });
+  }
+
+  /** How the assignors iterate members and topics (see SimulationOptions.ordering). */
+  get ordering(): OrderingMode {
+    return this.options.ordering ?? 'exact';
   }
 
   restartScenario(): void {
@@ -436,14 +491,23 @@ export class SimulatorSource implements GroupSource, ControllableSource {
   private control(fn: () => void): void {
     fn(); // SimulationActionError propagates to the caller, which shows it to the user.
     this.sim.runUntil(this.sim.now());
+    // The action must have time to play out (a crash needs session.timeout.ms), even when it
+    // comes at or near the scenario's end; at the end, playback resumes.
+    const resume = this.stoppedAtEnd && this.atEnd;
+    this.endMs = Math.max(this.endMs, this.sim.now() + OVERTIME_MS);
     this.flush(true);
+    if (resume) this.play();
+  }
+
+  private extendIfAtEnd(): void {
+    if (this.atEnd) this.endMs = this.sim.now() + OVERTIME_MS;
   }
 
   private tick(): void {
     const wall = this.ticker.now();
     const elapsed = Math.max(0, wall - this.lastWall);
     this.lastWall = wall;
-    const target = Math.min(this.scenario.durationMs, this.sim.now() + elapsed * this.speedFactor);
+    const target = Math.min(this.endMs, this.sim.now() + elapsed * this.speedFactor);
     const started = this.ticker.now();
     this.behind = false;
     try {
@@ -463,7 +527,10 @@ export class SimulatorSource implements GroupSource, ControllableSource {
       this.error = `The simulation stopped: ${err instanceof Error ? err.message : String(err)}`;
       this.pause();
     }
-    if (this.sim.finished) this.pause();
+    if (this.atEnd && this.playing) {
+      this.pause();
+      this.stoppedAtEnd = true;
+    }
     this.flush(true);
   }
 

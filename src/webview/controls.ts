@@ -437,6 +437,13 @@ export class ControlsView {
       this.topic.setOptions(c.topics.map((t) => ({ value: t, label: t })));
     }
     const latest = this.store.latest();
+    // The chosen member left (crashed, removed): fall back to the first one rather than acting
+    // on a member that is gone.
+    if (
+      this.selectedMember !== null &&
+      latest?.members.some((m) => m.memberId === this.selectedMember) !== true
+    )
+      this.selectedMember = null;
     this.member.setOptions(
       (latest?.members ?? []).map((m) => ({ value: m.memberId, label: `${this.store.label(m.memberId)}` })),
       this.selectedMember ?? undefined,

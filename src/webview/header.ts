@@ -9,9 +9,10 @@ interface Fact {
   readonly title: string | undefined;
 }
 
-/** A label/value pair in the header's facts list. */
+/** A label/value pair in the header's facts list (`data-testid="fact-group-epoch"` for "Group epoch"). */
 function factElement(f: Fact): HTMLElement {
-  return el('div', { className: 'fact' }, [
+  const testId = `fact-${f.label.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
+  return el('div', { className: 'fact', attrs: { 'data-testid': testId } }, [
     el('dt', { text: f.label }),
     el('dd', { text: f.value, attrs: f.title !== undefined ? { title: f.title } : {} }),
   ]);

@@ -115,6 +115,8 @@ export class TimelineView {
       key: (r) => String(r.id),
       rowHeight: 22,
       emptyText: 'No events in this window.',
+      // Live, the list follows the newest event (unless the user scrolled up to read).
+      followTail: () => this.store.isLive(),
       onSelect: (r) => this.actions.select(this.indexAfter(r.event.timeMs)),
       onActivate: (r) => this.actions.select(this.indexAfter(r.event.timeMs)),
       rowClass: (r) => `ev-${r.category}`,
@@ -262,13 +264,18 @@ export class TimelineView {
           }
         }
       }
-      this.table.highlight(key, !this.store.isLive());
+      // Scrubbed: show the event at that time. Back to live: show the newest (then follow it).
+      const live = this.store.isLive();
+      this.table.highlight(key, !live || !this.wasLive);
+      this.wasLive = live;
     }
     this.dirty = true;
     this.draw();
   }
 
   private rows: EventRow[] = [];
+  /** Whether the last render showed the live snapshot (going live again scrolls to the newest event). */
+  private wasLive = false;
 
   private span(): { t0: number; t1: number } | null {
     const snaps = this.store.snapshots;

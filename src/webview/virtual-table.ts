@@ -22,6 +22,11 @@ export interface VirtualTableOptions<R> {
   readonly onActivate?: (r: R) => void;
   readonly onSelect?: (r: R) => void;
   readonly sort?: { readonly column: string; readonly descending: boolean };
+  /**
+   * When this returns true and the view is scrolled to the last row, new rows keep it there (a log
+   * that follows its tail); scrolling up stops following until the user scrolls back down.
+   */
+  readonly followTail?: () => boolean;
 }
 
 interface RowSlot<R> {
@@ -60,6 +65,8 @@ export class VirtualTable<R> {
   private shownCount = -1;
   /** The body's scroll position, tracked from scroll events (reading it would force a layout). */
   private scrollTop = 0;
+  /** True while the view shows the last row (as of the last scroll): new rows then follow it. */
+  private atEnd = true;
 
   constructor(private readonly o: VirtualTableOptions<R>) {
     this.rowHeight = o.rowHeight ?? 22;
@@ -108,6 +115,8 @@ export class VirtualTable<R> {
       'scroll',
       () => {
         this.scrollTop = this.body.scrollTop;
+        const viewH = this.viewH || this.body.clientHeight;
+        this.atEnd = this.scrollTop + viewH >= this.sorted.length * this.rowHeight - this.rowHeight / 2;
         this.schedule();
       },
       { passive: true },
@@ -136,6 +145,15 @@ export class VirtualTable<R> {
     this.rows = rows;
     this.resort();
     this.render();
+    if (this.atEnd && this.o.followTail?.() === true) {
+      // Past the end on purpose: the browser clamps it to the last row.
+      this.body.scrollTop = this.sorted.length * this.rowHeight;
+      const top = this.body.scrollTop;
+      if (top !== this.scrollTop) {
+        this.scrollTop = top;
+        this.render();
+      }
+    }
   }
 
   /** Marks one row (by key) as highlighted, e.g. the event at the scrubbed time, and scrolls to it. */

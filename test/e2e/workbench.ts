@@ -110,7 +110,39 @@ export class Workbench {
     }
     await this.screenshot(`context menu ${label}`);
     await item.click();
+    // Under load the menu can miss a click that comes right after it opened: then choose the
+    // item with the keyboard (hover focuses it, Enter runs it).
+    if (
+      !(await menu.waitFor({ state: 'hidden', timeout: 3_000 }).then(
+        () => true,
+        () => false,
+      ))
+    ) {
+      await item.hover();
+      await this.page.keyboard.press('Enter');
+      await menu.waitFor({ state: 'hidden', timeout: 5_000 });
+    }
     await this.screenshot(`chose ${label}`);
+  }
+
+  /** Closes whatever a step may have left open (a context menu, a quick input). */
+  async dismissPopups(): Promise<void> {
+    const popups = [
+      this.page.locator('.context-view .monaco-menu'),
+      this.page.locator('.quick-input-widget'),
+    ];
+    for (let i = 0; i < 3; i++) {
+      const open = await Promise.all(
+        popups.map((p) =>
+          p
+            .first()
+            .isVisible()
+            .catch(() => false),
+        ),
+      );
+      if (!open.includes(true)) return;
+      await this.page.keyboard.press('Escape');
+    }
   }
 
   /** Reloads the window: a new extension host, so the extension starts over. */
@@ -122,7 +154,9 @@ export class Workbench {
   /** Runs a command from the palette: F1, type its title, Enter. */
   async runCommand(title: string): Promise<void> {
     const input = this.page.locator('.quick-input-widget input');
-    await this.page.locator('.monaco-workbench').click({ position: { x: 700, y: 450 } });
+    // Focus the workbench itself, not an editor or a webview (a click there could press one of
+    // its buttons): the title bar's empty left end does nothing when clicked.
+    await this.page.locator('.part.titlebar').click({ position: { x: 150, y: 10 } });
     await this.page.keyboard.press('F1');
     await input.waitFor({ state: 'visible', timeout: 10_000 });
     await input.fill(`>${title}`);
@@ -141,6 +175,63 @@ export class Workbench {
       .waitFor({ state: 'hidden', timeout: 10_000 })
       .catch(() => undefined);
     await this.screenshot(`ran ${title}`);
+  }
+
+  /**
+   * Answers the quick input (picker or input box) a command opened: waits for one titled like
+   * `title` (when given), chooses the item `pick` or types `type` (or accepts what is there), then
+   * presses Enter. Returns the title it answered.
+   */
+  async answerQuickInput({
+    title,
+    pick,
+    type,
+    timeoutMs = 10_000,
+  }: { title?: string | RegExp; pick?: string; type?: string; timeoutMs?: number } = {}): Promise<string> {
+    const widget = this.page.locator('.quick-input-widget');
+    const titleEl = widget.locator('.quick-input-title');
+    await widget.waitFor({ state: 'visible', timeout: timeoutMs });
+    if (title !== undefined) {
+      await this.page
+        .locator('.quick-input-widget .quick-input-title', { hasText: title })
+        .waitFor({ state: 'visible', timeout: timeoutMs })
+        .catch(async () => {
+          await this.screenshot('quick input title missing');
+          throw new Error(`no quick input titled ${String(title)}; it shows "${await titleEl.innerText()}"`);
+        });
+    }
+    const shown = (await titleEl.innerText().catch(() => '')).trim();
+    const input = widget.locator('input').first();
+    if (type !== undefined) await input.fill(type);
+    if (pick !== undefined) {
+      await input.fill(pick);
+      await widget
+        .locator('.quick-input-list .monaco-list-row', { hasText: pick })
+        .first()
+        .waitFor({ state: 'visible', timeout: timeoutMs });
+    }
+    await this.screenshot(`quick input ${shown || 'untitled'}`);
+    await input.press('Enter');
+    // The next prompt reuses the widget: wait until this one is gone or has changed.
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (!(await widget.isVisible())) break;
+      if ((await titleEl.innerText().catch(() => '')).trim() !== shown) break;
+      await this.page.waitForTimeout(50);
+    }
+    return shown;
+  }
+
+  /** Expands a collapsed tree row (no-op when it is expanded already). */
+  async expandTreeRow(row: Locator): Promise<void> {
+    if ((await row.getAttribute('aria-expanded')) === 'false') {
+      await row.locator('.monaco-tl-twistie').click();
+      await waitUntil(
+        async () => (await row.getAttribute('aria-expanded')) === 'true',
+        5_000,
+        'the tree row did not expand',
+      );
+    }
   }
 
   /**

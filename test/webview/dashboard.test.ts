@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import type { Finding, GroupSnapshot } from '../../src/model';
+import type { Finding, GroupEvent, GroupSnapshot } from '../../src/model';
 import {
   buildChain,
   isControlRequest,
@@ -283,6 +283,76 @@ describe('group dashboard webview (Chromium, built bundle, real CSP)', function 
     assert.ok(
       rows3.some((r) => /consumer-a.*REVOKING.*revokes invoices-2/.test(r)),
       rows3.join('\n'),
+    );
+  });
+
+  it('the live event list follows the newest event until the user scrolls up, and Live brings it back', async () => {
+    d = await Dashboard.open();
+    const t = kip848Reconciliation();
+    const at = (i: number): GroupSnapshot => {
+      const s = t.snapshots[i];
+      if (s === undefined) throw new Error(`the fixture has no snapshot ${i}`);
+      return s;
+    };
+    // Many events, each at the time of the snapshot they arrive with (as the host sends them).
+    const actions = (from: number, n: number, snapshot: GroupSnapshot): GroupEvent[] =>
+      Array.from({ length: n }, (_, i) => ({
+        type: 'action' as const,
+        timeMs: snapshot.timeMs,
+        groupId: snapshot.groupId,
+        action: `step-${from + i}`,
+        target: null,
+        detail: null,
+      }));
+    const early = t.events.filter((e) => e.timeMs <= at(1).timeMs);
+    await d.init([at(0), at(1)], [...early, ...actions(0, 40, at(1))]);
+    const body = d.page.locator('.timeline .vt-body');
+    const atBottom = (): Promise<boolean> =>
+      body.evaluate((e) => e.scrollTop > 0 && e.scrollTop + e.clientHeight >= e.scrollHeight - 2);
+    assert.ok(await atBottom(), 'live, the list shows the newest event');
+    assert.match(await d.text('.timeline .vt-body'), /step-39/);
+
+    await d.update([at(2)], actions(40, 20, at(2)));
+    assert.ok(await atBottom(), 'new events keep it at the bottom');
+    assert.match(await d.text('.timeline .vt-body'), /step-59/);
+
+    await body.evaluate((e) => (e.scrollTop = 0));
+    await d.settled();
+    await d.update([at(3)], actions(60, 20, at(3)));
+    assert.equal(await body.evaluate((e) => e.scrollTop), 0, 'scrolled up to read: it stays put');
+
+    // Scrub back, then Live: the list jumps to the newest event again.
+    await d.page.locator('[data-testid=scrubber]').focus();
+    await d.page.keyboard.press('Home');
+    await d.settled();
+    await d.page.locator('[data-testid=live-button]').click();
+    await d.settled();
+    assert.ok(await atBottom(), 'back to live shows the newest event');
+  });
+
+  it('when the chosen member leaves, the member actions fall back to a member still there', async () => {
+    d = await Dashboard.open();
+    const t = kip848Reconciliation();
+    const last = t.snapshots[t.snapshots.length - 1];
+    await d.init(t.snapshots, t.events, { controls: SIMULATOR_CONTROLS });
+    const victim = last.members[1];
+    await d.page.locator('.reconciliation .vt-body .vt-row', { hasText: 'consumer-2' }).click();
+    const chosen = (): Promise<string> =>
+      d.page
+        .locator('vscode-single-select[data-testid=member]')
+        .evaluate((e) => (e as HTMLElement & { value: string }).value);
+    assert.equal(await chosen(), victim.memberId);
+    const gone: GroupSnapshot = {
+      ...last,
+      timeMs: last.timeMs + 45_000,
+      members: last.members.filter((m) => m.memberId !== victim.memberId),
+    };
+    await d.update([gone], []);
+    const now = await chosen();
+    assert.notEqual(now, victim.memberId);
+    assert.ok(
+      gone.members.some((m) => m.memberId === now),
+      `the member select shows "${now}", not a member of the group`,
     );
   });
 

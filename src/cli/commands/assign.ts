@@ -147,17 +147,23 @@ function diff(
   return out;
 }
 
-function toRecord(m: ReadonlyMap<string, readonly number[]>): TopicAssignment {
+/** The assignment as JSON: in the assignor's order (exact), or topics sorted and partitions ascending. */
+function toRecord(m: ReadonlyMap<string, readonly number[]>, sorted: boolean): TopicAssignment {
   const out: TopicAssignment = {};
-  for (const [t, ps] of m) if (ps.length > 0) out[t] = [...ps];
+  const topics = sorted ? [...m.keys()].sort() : [...m.keys()];
+  for (const t of topics) {
+    const ps = m.get(t) ?? [];
+    if (ps.length > 0) out[t] = sorted ? [...ps].sort((a, b) => a - b) : [...ps];
+  }
   return out;
 }
 
 function memberOutput(
   current: ReadonlyMap<string, readonly number[]>,
   next: ReadonlyMap<string, readonly number[]>,
+  sorted: boolean,
 ): MemberOutput {
-  return { assignment: toRecord(next), added: diff(next, current), revoked: diff(current, next) };
+  return { assignment: toRecord(next, sorted), added: diff(next, current), revoked: diff(current, next) };
 }
 
 function runServer(spec: AssignSpec, o: Options, warnings: string[]): Record<string, unknown> {
@@ -225,7 +231,7 @@ function runServer(spec: AssignSpec, o: Options, warnings: string[]): Record<str
     for (const [tid, ps] of result.get(m.id) ?? new Map<TopicId, Set<number>>()) {
       next.set(nameOf.get(tid) ?? tid, [...ps]);
     }
-    out[m.id] = memberOutput(current, next);
+    out[m.id] = memberOutput(current, next, o.ordering === 'canonical');
   }
   return { subscriptionType, members: out };
 }
@@ -277,7 +283,11 @@ function runClient(spec: AssignSpec, o: Options, warnings: string[]): Record<str
     const next = new Map<string, number[]>();
     for (const tp of result.get(m.id) ?? [])
       next.set(tp.topic, [...(next.get(tp.topic) ?? []), tp.partition]);
-    out[m.id] = memberOutput(new Map(m.assignment.map(([t, ps]) => [t, ps])), next);
+    out[m.id] = memberOutput(
+      new Map(m.assignment.map(([t, ps]) => [t, ps])),
+      next,
+      o.ordering === 'canonical',
+    );
   }
   const extra: Record<string, unknown> = {};
   if (o.assignor === 'cooperative-sticky') {

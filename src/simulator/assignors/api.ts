@@ -62,13 +62,18 @@ export const DEFAULT_KAFKA_VERSION: KafkaVersion = '4.3';
 /**
  * In `exact` mode the iteration order of the inputs is read as follows (it is what Kafka 4.3.1's
  * TargetAssignmentBuilder hands the assignor):
- * - `GroupSpec.members`: insertion order into a `new HashMap<>()` (the assignor derives Java's order);
+ * - `GroupSpec.members`: insertion order into a `new HashMap<>()` (the assignor derives Java's
+ *   order); the coordinator inserts its members in `TimelineHashMap` order, see
+ *   `coordinatorMemberOrder` in server/kafka-order.ts;
  * - `subscribedTopicIds`: *is* Java's iteration order of the member's subscription (in Kafka a view
- *   over the member's `HashSet<String>` of topic names: see `kafkaSubscriptionOrder`);
+ *   over the member's `HashSet<String>` of topic names: see `kafkaSubscribedTopicIds`);
  * - `assignment`: the order of the target-assignment record (topics, and partitions within a
  *   topic), which Kafka replays with `Collectors.toMap` and `new HashSet<>(partitions)`.
  * The output of a member whose assignment the assignor rewrote is in Java's iteration order (the
- * order Kafka writes its record in); a member whose assignment is unchanged gets its input map back.
+ * order Kafka writes its record in); a member whose assignment is unchanged gets its input map back
+ * (as Kafka does; a coordinator should also keep its previous map when the new one is equal, since
+ * Kafka then writes no record). Output partition sets may be read-only-until-written views
+ * (`PartitionSet`); treat outputs as owned by the caller but shared with the inputs they came from.
  */
 export interface ServerAssignorOptions {
   readonly ordering: OrderingMode;
@@ -95,7 +100,10 @@ export interface ClientSubscription {
   readonly topics: readonly string[];
   /** Owned partitions (subscription v1+), used by sticky and cooperative-sticky. */
   readonly ownedPartitions: readonly TopicPartition[];
-  /** Generation reported with the owned partitions, or null (sticky user data v2+). */
+  /**
+   * The member's generation (subscription v2+; also what the sticky assignor's user data carries),
+   * or null when it has none yet (no assignment received: -1, and for "sticky" no user data).
+   */
   readonly generationId: number | null;
 }
 

@@ -65,6 +65,10 @@ export function javaHashSetCopyOrder<K>(type: JavaKeyType<K>, items: readonly K[
 export function javaIntSetOrder(values: readonly number[], initialCapacity?: number | 'copy'): number[] {
   const n = values.length;
   if (n <= 1) return values.slice();
+  if (n <= 32 && initialCapacity !== 'copy') {
+    const small = smallSetOrder(values, initialCapacity);
+    if (small !== null) return small;
+  }
   const cap0 =
     initialCapacity === 'copy'
       ? tableSizeFor(hashSetCopyCapacity(n))
@@ -148,4 +152,35 @@ function recount(spread: Int32Array, upTo: number, cap: number): Int32Array {
   const counts = new Int32Array(cap);
   for (let i = 0; i < upTo; i++) counts[spread[i] & (cap - 1)]++;
   return counts;
+}
+
+/**
+ * A set of at most 32 partitions in [0, 65535] that never outgrows its first table: the order is
+ * by (p & (cap - 1)), stable. Null when the table would grow, or a slot would reach 9 keys (then
+ * treeifyBin resizes): the caller falls back to the general path.
+ */
+function smallSetOrder(values: readonly number[], initialCapacity: number | undefined): number[] | null {
+  const cap = initialCapacity === undefined ? 16 : Math.max(1, tableSizeFor(initialCapacity));
+  const threshold = initialCapacity === undefined ? 12 : Math.trunc(Math.fround(cap * 0.75));
+  if (values.length > threshold) return null;
+  const mask = cap - 1;
+  const out = values.slice();
+  for (const v of out) if (v < 0 || v > 0xffff) return null;
+  // Insertion sort by bucket: stable, and n is tiny.
+  for (let i = 1; i < out.length; i++) {
+    const v = out[i];
+    const b = v & mask;
+    let j = i - 1;
+    while (j >= 0 && (out[j] & mask) > b) {
+      out[j + 1] = out[j];
+      j--;
+    }
+    out[j + 1] = v;
+  }
+  let run = 1;
+  for (let i = 1; i < out.length; i++) {
+    run = (out[i] & mask) === (out[i - 1] & mask) ? run + 1 : 1;
+    if (run > TREEIFY_THRESHOLD) return null;
+  }
+  return out;
 }

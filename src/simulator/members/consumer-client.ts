@@ -153,6 +153,8 @@ export class ConsumerProtocolClient implements SimulatedConsumer {
   /** Set while committing before a revocation (for details). */
   private committingBeforeRevoke = false;
   private leaveInProgress: (() => void) | null = null;
+  /** Callers waiting for the release after the leave callbacks; null when no release is pending. */
+  private releaseWaiters: (() => void)[] | null = null;
   private subscriptionUpdated = false;
   private isPollTimerExpired = false;
   /** A stale member released its assignment (its onPartitionsLost completed). */
@@ -898,8 +900,13 @@ export class ConsumerProtocolClient implements SimulatedConsumer {
     this.transitionTo('FENCED');
     this.updateMemberEpoch(JOIN_GROUP_MEMBER_EPOCH);
     this.signalPartitionsLost(() => {
-      this.clearAssignment();
-      if (this.memberState === 'FENCED') this.transitionToJoining();
+      // Java runs the lost callback before any later application call takes effect; here a leave
+      // (unsubscribe) can release the member first, and a new subscription may already be
+      // joining: only a member that is still FENCED clears its assignment and rejoins.
+      if (this.memberState === 'FENCED') {
+        this.clearAssignment();
+        this.transitionToJoining();
+      }
       this.kick();
     });
   }
@@ -998,7 +1005,13 @@ export class ConsumerProtocolClient implements SimulatedConsumer {
    */
   private unsubscribe(after: Subscription | null): void {
     this.appCallBlocked = true;
-    this.leaveGroup(true, () => {
+    // unsubscribe() returns once the leave completed AND the application thread finished the
+    // release callbacks (they run on it); a fence can complete the leave first, and the release
+    // that follows the callbacks must not clear a subscription made after it.
+    let left = false;
+    let released = false;
+    const finish = (): void => {
+      if (!left || !released) return;
       this.appCallBlocked = false;
       if (!this.isAlive || this.closing) return;
       if (after !== null) {
@@ -1006,11 +1019,25 @@ export class ConsumerProtocolClient implements SimulatedConsumer {
         this.onSubscriptionUpdated();
       }
       this.drainAppCalls();
-    });
+    };
+    this.leaveGroup(
+      true,
+      () => {
+        left = true;
+        finish();
+      },
+      () => {
+        released = true;
+        finish();
+      },
+    );
   }
 
-  /** AbstractMembershipManager.leaveGroup. `done` runs when the leave completes. */
-  private leaveGroup(runCallbacks: boolean, done: () => void): void {
+  /**
+   * AbstractMembershipManager.leaveGroup. `done` runs when the leave completes; `released` (if
+   * given) once the assignment has been released after the callbacks (clearAssignmentAndLeaveGroup).
+   */
+  private leaveGroup(runCallbacks: boolean, done: () => void, released?: () => void): void {
     if (this.isNotInGroup()) {
       if (this.memberState === 'FENCED') {
         this.clearAssignment();
@@ -1018,6 +1045,8 @@ export class ConsumerProtocolClient implements SimulatedConsumer {
       }
       this.subscription = null;
       done();
+      if (this.releaseWaiters === null) released?.();
+      else if (released !== undefined) this.releaseWaiters.push(released);
       return;
     }
     if (this.memberState === 'PREPARE_LEAVING' || this.memberState === 'LEAVING') {
@@ -1026,14 +1055,20 @@ export class ConsumerProtocolClient implements SimulatedConsumer {
         previous?.();
         done();
       };
+      if (this.releaseWaiters === null) released?.();
+      else if (released !== undefined) this.releaseWaiters.push(released);
       return;
     }
     this.transitionTo('PREPARE_LEAVING');
     this.leaveInProgress = done;
+    this.releaseWaiters = released === undefined ? [] : [released];
     const clearAndLeave = (): void => {
+      const waiters = this.releaseWaiters ?? [];
+      this.releaseWaiters = null;
       this.subscription = null;
       this.clearAssignment();
       this.transitionToSendingLeaveGroup(false);
+      for (const w of waiters) w();
     };
     if (!runCallbacks) {
       clearAndLeave();

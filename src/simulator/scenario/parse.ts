@@ -354,7 +354,11 @@ function readConfig(c: Checker, raw: Json, path: string, into: MemberTemplate): 
         }
         break;
       case 'client.id': {
-        const s = c.str(v, p, { pattern: /^[^\s]{1,200}$/, what: 'client id' });
+        // Kafka accepts any client id; only control characters and absurd lengths are refused.
+        const s = c.str(v, p, {
+          pattern: /^\P{Cc}{1,255}$/u,
+          what: 'client id (1-255 characters, no control characters)',
+        });
         if (s !== undefined) cfg.clientId = s;
         break;
       }

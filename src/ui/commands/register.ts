@@ -44,6 +44,11 @@ function refOf(arg: unknown): { sourceId?: string; groupId?: string; memberId?: 
   return out;
 }
 
+/*
+ * The prompts of multi-step flows (Add Member's four, a restart's pause, a partition count, a
+ * subscription) use ignoreFocusOut: focus going back to the dashboard the command was run from,
+ * or a click elsewhere, must not silently close them and drop what was already chosen.
+ */
 export function registerCommands(context: vscode.ExtensionContext, services: CommandServices): void {
   const { registry, simulator, log } = services;
   const register = (id: CommandId, handler: (arg?: Arg) => unknown): void => {
@@ -115,14 +120,20 @@ export function registerCommands(context: vscode.ExtensionContext, services: Com
   });
   register(CommandId.AddMember, async (arg) => {
     const s = simulator.require();
-    const groupId = refOf(arg).groupId ?? (await pickGroup(s));
+    const ref = refOf(arg);
+    if (ref.sourceId !== undefined && ref.sourceId !== s.id) {
+      throw new UserFacingError(
+        `members can only be added to the simulator's groups; "${ref.groupId ?? ref.sourceId}" comes from ${ref.sourceId}`,
+      );
+    }
+    const groupId = ref.groupId ?? (await pickGroup(s));
     if (groupId === undefined) return;
     const protocol = await vscode.window.showQuickPick(
       [
         { label: 'consumer', description: 'group.protocol=consumer (KIP-848)', value: 'consumer' as const },
         { label: 'classic', description: 'group.protocol=classic', value: 'classic' as const },
       ],
-      { title: 'Add member: protocol' },
+      { title: 'Add member: protocol', ignoreFocusOut: true },
     );
     if (protocol === undefined) return;
     const assignors: { label: string; description: string; value: string | null }[] =
@@ -138,20 +149,35 @@ export function registerCommands(context: vscode.ExtensionContext, services: Com
             value: a,
           }));
     const assignor = await vscode.window.showQuickPick(assignors, {
+      ignoreFocusOut: true,
       title: `Add member: ${protocol.value === 'consumer' ? 'group.remote.assignor' : 'partition.assignment.strategy'}`,
     });
     if (assignor === undefined) return;
     const instanceId = await vscode.window.showInputBox({
+      ignoreFocusOut: true,
       title: 'Add member: group.instance.id (leave empty for a dynamic member)',
       validateInput: (v) =>
         v === '' || /^[A-Za-z0-9._-]{1,249}$/.test(v) ? null : 'letters, digits, ".", "_" and "-" only',
     });
     if (instanceId === undefined) return;
-    s.addMemberLike(groupId, {
+    const defaultName = s.nextMemberName();
+    const clientId = await vscode.window.showInputBox({
+      ignoreFocusOut: true,
+      title: `Add member: client.id (leave empty for "${defaultName}")`,
+      placeHolder: defaultName,
+      validateInput: (v) =>
+        v.length <= MAX_CLIENT_ID && !CONTROL_CHARACTERS.test(v)
+          ? null
+          : `up to ${MAX_CLIENT_ID} characters, no control characters`,
+    });
+    if (clientId === undefined) return;
+    const name = s.addMemberLike(groupId, {
       protocol: protocol.value,
       assignor: assignor.value,
       instanceId: instanceId === '' ? null : instanceId,
+      clientId: clientId === '' ? null : clientId,
     });
+    log.info(`simulator: added ${name} to ${groupId}`);
   });
   register(CommandId.CrashMember, async (arg) => {
     const s = simulator.require();
@@ -167,6 +193,7 @@ export function registerCommands(context: vscode.ExtensionContext, services: Com
     );
     if (name === undefined) return;
     const down = await vscode.window.showInputBox({
+      ignoreFocusOut: true,
       title: `Restart ${name}: how long is it down?`,
       value: '10s',
       validateInput: (v) => (parseDuration(v) === null ? 'a duration such as 10s, 1m or 500ms' : null),
@@ -213,6 +240,7 @@ export function registerCommands(context: vscode.ExtensionContext, services: Com
     if (topicName === undefined) return;
     const current = topics.find((t) => t.name === topicName)?.partitions ?? 0;
     const value = await vscode.window.showInputBox({
+      ignoreFocusOut: true,
       title: `${topicName} has ${current} partitions. New partition count:`,
       value: String(current * 2),
       validateInput: (v) =>
@@ -229,7 +257,7 @@ export function registerCommands(context: vscode.ExtensionContext, services: Com
     const current = new Set(s.simulation.memberSubscription(name));
     const picks = await vscode.window.showQuickPick(
       s.simulation.topics().map((t) => ({ label: t.name, picked: current.has(t.name) })),
-      { title: `${name} subscribes to…`, canPickMany: true },
+      { title: `${name} subscribes to…`, canPickMany: true, ignoreFocusOut: true },
     );
     if (picks !== undefined)
       s.changeSubscription(
@@ -289,8 +317,8 @@ export function registerCommands(context: vscode.ExtensionContext, services: Com
     const first = file.groups[0];
     if (first !== undefined) services.openDashboard(`file/${label}`, first.snapshot.groupId);
   });
-  register(CommandId.CloseSource, (arg) => {
-    const id = refOf(arg).sourceId;
+  register(CommandId.CloseSource, async (arg) => {
+    const id = refOf(arg).sourceId ?? (await pickSource(registry));
     if (id === undefined) return;
     if (id === 'simulator') simulator.stop();
     else registry.remove(id);
@@ -316,6 +344,23 @@ function exportText(
 
 function safeFileName(s: string): string {
   return s.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100) || 'group';
+}
+
+/** Kafka's clients accept any client.id; the simulator only keeps it printable and bounded. */
+const MAX_CLIENT_ID = 255;
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
+/** The source a command applies to when it was run without one: asked, if there is a choice. */
+async function pickSource(registry: SourceRegistry): Promise<string | undefined> {
+  const sources = registry.all();
+  if (sources.length === 0) throw new UserFacingError('no source is open: there is nothing to close.');
+  return (
+    await vscode.window.showQuickPick(
+      sources.map((source) => ({ label: source.label, description: source.status().detail, id: source.id })),
+      { title: 'Close which source?' },
+    )
+  )?.id;
 }
 
 async function pickGroup(s: SimulatorSource): Promise<string | undefined> {

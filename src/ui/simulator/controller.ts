@@ -3,6 +3,7 @@ import type { SourceRegistry } from '../../sources/registry';
 import { SimulatorSource, type SimulationFactory } from '../../sources/simulator-source';
 import { BUILTIN_SCENARIOS, builtinScenario } from '../../simulator/scenario/builtins';
 import type { ProtocolVariant, Scenario } from '../../simulator/scenario/schema';
+import type { SimulatorInfo } from '../api';
 import { simulatorSettings } from '../settings';
 import { UserFacingError } from '../errors';
 import { CommandId } from '../commands/ids';
@@ -40,6 +41,20 @@ export class SimulatorController implements vscode.Disposable {
 
   get source(): SimulatorSource | undefined {
     return this.current;
+  }
+
+  /** What runs, for the extension's API; undefined when the simulator is stopped. */
+  info(): SimulatorInfo | undefined {
+    const s = this.current;
+    if (s === undefined) return undefined;
+    return {
+      scenario: s.currentScenario.name,
+      variant: s.simulation.variant ?? 'consumer',
+      ordering: s.ordering,
+      speed: s.speed,
+      playing: s.isPlaying,
+      clockMs: s.simulation.now(),
+    };
   }
 
   /** The running simulator, or a message telling the user how to start one. */
@@ -94,27 +109,36 @@ export class SimulatorController implements vscode.Disposable {
     const name = simulatorSettings().scenario;
     const s = builtinScenario(name);
     if (s !== undefined) return s;
-    void vscode.window.showWarningMessage(
-      `Kafka Groups: there is no built-in scenario "${name}" (setting kafkaGroups.simulator.scenario); running "${BUILTIN_SCENARIOS[0].name}". ` +
-        `Built-ins: ${BUILTIN_SCENARIOS.map((b) => b.name).join(', ')}.`,
-    );
+    const message =
+      `there is no built-in scenario "${name}" (setting kafkaGroups.simulator.scenario); running "${BUILTIN_SCENARIOS[0].name}". ` +
+      `Built-ins: ${BUILTIN_SCENARIOS.map((b) => b.name).join(', ')}.`;
+    this.log.warn(message);
+    void vscode.window.showWarningMessage(`Kafka Groups: ${message}`);
     return BUILTIN_SCENARIOS[0];
   }
 
   private onConfiguration(e: vscode.ConfigurationChangeEvent): void {
-    if (this.current === undefined) return;
     const settings = simulatorSettings();
+    if (this.current === undefined) {
+      // Turning autoStart on is asking for the simulator now, not at the next window reload.
+      if (e.affectsConfiguration('kafkaGroups.simulator.autoStart') && settings.autoStart) this.start();
+      return;
+    }
     if (e.affectsConfiguration('kafkaGroups.simulator.speed')) this.current.setSpeed(settings.speed);
     if (e.affectsConfiguration('kafkaGroups.simulator.scenario')) {
       const s = builtinScenario(settings.scenario);
       if (s === undefined) {
-        this.log.warn(
-          `kafkaGroups.simulator.scenario: no built-in scenario "${settings.scenario}"; keeping the current one`,
-        );
+        const message =
+          `there is no built-in scenario "${settings.scenario}" (setting kafkaGroups.simulator.scenario); ` +
+          `the simulator keeps running "${this.current.currentScenario.name}". ` +
+          `Built-ins: ${BUILTIN_SCENARIOS.map((b) => b.name).join(', ')}.`;
+        this.log.warn(message);
+        void vscode.window.showWarningMessage(`Kafka Groups: ${message}`);
       } else this.start(s);
     }
     if (e.affectsConfiguration('kafkaGroups.simulator.protocol'))
       this.current.switchProtocol(settings.protocol);
+    if (e.affectsConfiguration('kafkaGroups.simulator.ordering')) this.current.setOrdering(settings.ordering);
     this.updateStatus();
   }
 

@@ -19,6 +19,9 @@ import {
 } from '../../model';
 import type { GroupSummary, SourceStatus } from '../../sources/source';
 
+/** The simulator's source id: its groups and members get `:simulated` contextValues (simulator actions). */
+const SIMULATOR_SOURCE_ID = 'simulator';
+
 export type NodeKind = 'source' | 'group' | 'member' | 'partition' | 'unassigned';
 
 /** Codicon id plus an optional theme colour id. */
@@ -42,7 +45,8 @@ export interface NodeDescriptor {
   readonly tooltip: readonly TooltipLine[];
   readonly contextValue: string;
   readonly icon: NodeIcon;
-  readonly collapsible: boolean;
+  /** Sources start expanded (a user who starts the simulator wants to see its groups); the rest collapsed. */
+  readonly collapsible: 'expanded' | 'collapsed' | 'none';
   /** Where the node points, for commands run on it. */
   readonly ref: NodeRef;
 }
@@ -96,7 +100,9 @@ export function sourceNode(source: {
     tooltip,
     contextValue: `source:${source.kind}:${st.state}`,
     icon,
-    collapsible: true,
+    // A cluster connects when its row is expanded: start collapsed, so a configured cluster costs
+    // nothing until the user opens it (VS Code then remembers the row's expansion).
+    collapsible: source.kind === 'cluster' ? 'collapsed' : 'expanded',
     ref: { sourceId: source.id },
   };
 }
@@ -172,9 +178,9 @@ export function groupNode(
     description: `${g.state} · ${g.protocol} · ${members} · ${formatLag(g.totalLag)}`,
     tooltipTitle: g.groupId,
     tooltip,
-    contextValue: `group:${g.protocol}:${g.state}${sourceSuffix(sourceId)}`,
+    contextValue: `group:${g.protocol}:${g.state}${sourceId === SIMULATOR_SOURCE_ID ? ':simulated' : sourceSuffix(sourceId)}`,
     icon: groupIcon(g.state, stale),
-    collapsible: true,
+    collapsible: 'collapsed',
     ref: { sourceId, groupId: g.groupId },
   };
 }
@@ -245,9 +251,9 @@ export function memberNode(sourceId: string, s: GroupSnapshot, m: MemberSnapshot
     description: `${staticTag}${epoch}`,
     tooltipTitle: memberLabel(m),
     tooltip,
-    contextValue: `member:${m.memberType}:${m.instanceId !== null ? 'static' : 'dynamic'}:${reconciled ? 'reconciled' : 'reconciling'}${sourceId === 'simulator' ? ':simulated' : sourceSuffix(sourceId)}`,
+    contextValue: `member:${m.memberType}:${m.instanceId !== null ? 'static' : 'dynamic'}:${reconciled ? 'reconciled' : 'reconciling'}${sourceId === SIMULATOR_SOURCE_ID ? ':simulated' : sourceSuffix(sourceId)}`,
     icon: reconciled ? { id: 'account', color: null } : { id: 'sync', color: 'charts.yellow' },
-    collapsible: true,
+    collapsible: 'collapsed',
     ref: { sourceId, groupId: s.groupId, memberId: m.memberId },
   };
 }
@@ -326,7 +332,7 @@ export function partitionNode(
     ],
     contextValue: `partition:${p.status}`,
     icon: PARTITION_ICON[p.status],
-    collapsible: false,
+    collapsible: 'none',
     ref: { sourceId, groupId, topic: p.topic, partition: p.partition },
   };
 }
@@ -341,7 +347,7 @@ export function unassignedNode(sourceId: string, s: GroupSnapshot, count: number
     tooltip: [{ label: 'Partitions', value: `${count} subscribed partitions have no owner and no target` }],
     contextValue: 'unassigned',
     icon: { id: 'warning', color: 'list.warningForeground' },
-    collapsible: true,
+    collapsible: 'collapsed',
     ref: { sourceId, groupId: s.groupId },
   };
 }

@@ -64,7 +64,11 @@ export class GroupsTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     const d = node.descriptor;
     const item = new vscode.TreeItem(
       d.label,
-      d.collapsible ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+      d.collapsible === 'expanded'
+        ? vscode.TreeItemCollapsibleState.Expanded
+        : d.collapsible === 'collapsed'
+          ? vscode.TreeItemCollapsibleState.Collapsed
+          : vscode.TreeItemCollapsibleState.None,
     );
     item.id = d.id;
     item.description = d.description;

@@ -7,12 +7,19 @@ import { join } from 'node:path';
 import type * as vscode from 'vscode';
 import type { RunnerConfig, RunnerEvent } from './results';
 
-export function activate(context: vscode.ExtensionContext): void {
+/** What the runner exports to the specs (they find it with vscode.extensions.getExtension). */
+export interface RunnerExports {
+  /** This extension host's log folder for the runner; the extension under test logs next to it. */
+  readonly logFolder: string;
+}
+
+export function activate(context: vscode.ExtensionContext): RunnerExports {
   const config = JSON.parse(
     readFileSync(join(context.extensionPath, 'runner-config.json'), 'utf8'),
   ) as RunnerConfig;
   // Run after activation returns: the extension host must not wait for the tests.
   setTimeout(() => run(config, join(context.extensionPath, config.suiteFile)), 0);
+  return { logFolder: context.logUri.fsPath };
 }
 
 export function deactivate(): void {

@@ -34,7 +34,9 @@ describe('Java hash codes', () => {
   });
 });
 
-describe('Kafka Uuid', () => {
+describe('Kafka Uuid', function () {
+  // Property runs: generous on a busy machine (the default is 2 s).
+  this.timeout(60_000);
   it('parses and prints URL-safe base64 without padding', () => {
     const u = Uuid.parse('T1-A4s3VTwiI5CTbEp6POw');
     assert.equal(u.toString(), 'T1-A4s3VTwiI5CTbEp6POw');
@@ -79,7 +81,9 @@ describe('Kafka Uuid', () => {
   });
 });
 
-describe('HashMap/HashSet model', () => {
+describe('HashMap/HashSet model', function () {
+  // Property runs: generous on a busy machine (the default is 2 s).
+  this.timeout(60_000);
   it('orders by bucket, then insertion within a bucket', () => {
     const s = new JavaHashSet(JAVA_STRING);
     for (const k of ['BB', 'c', 'Aa', 'a']) s.add(k); // "Aa" and "BB" share bucket 0 (hash 2112)

@@ -153,7 +153,28 @@ describe('ConsumerProtocolClient properties', () => {
           assert.deepEqual(c.owned(), {});
         },
       ),
-      { numRuns: 1000 },
+      { numRuns: 1000, seed: Number(process.env.KGD_FC_SEED ?? Date.now() % 2147483647) },
     );
+  });
+});
+
+describe('ConsumerProtocolClient regressions found by the property', () => {
+  it('a fence during an unsubscribe, then a new subscription, still reconciles to STABLE (seed -428652525)', () => {
+    const h = harness(1, { orders: 8 });
+    h.coordinator.nextAssignment = { orders: [0, 1, 2, 3] };
+    const c = h.client({ enableAutoCommit: true, maxPollIntervalMs: 60_000 });
+    h.coordinator.commitAnswer = () => 'NONE';
+    c.setBehaviour({ processingMs: 17_448, onRevokedMs: 4_130, onAssignedMs: 1_867, onLostMs: 3 });
+    h.scheduler.schedule(17_449, () => c.subscribe([]));
+    h.scheduler.schedule(17_450, () => c.subscribe(['orders']));
+    h.scheduler.schedule(112_553, () => c.subscribe([]));
+    h.scheduler.schedule(115_210, () =>
+      h.coordinator.queued.push((req) => h.coordinator.error(req, 'FENCED_MEMBER_EPOCH')),
+    );
+    h.scheduler.schedule(130_000, () => c.subscribe(['orders']));
+    c.start();
+    h.runTo(500_000);
+    assert.equal(c.state(), 'STABLE');
+    assert.deepEqual(c.owned(), { orders: [0, 1, 2, 3] });
   });
 });

@@ -206,3 +206,33 @@ describe('locateJsonError', () => {
     );
   });
 });
+
+describe('scenario client ids', () => {
+  it('accepts any printable client id, as Kafka does, and refuses control characters', () => {
+    const s = parseScenario({
+      ...minimal,
+      groups: [
+        {
+          id: 'app',
+          subscription: ['orders'],
+          members: [{ name: 'c', config: { 'client.id': 'my app <img src=x onerror=alert(1)>' } }],
+        },
+      ],
+    });
+    assert.equal(s.groups[0].members[0].config.clientId, 'my app <img src=x onerror=alert(1)>');
+    const found = problems({
+      ...minimal,
+      groups: [
+        {
+          id: 'app',
+          subscription: ['orders'],
+          members: [{ name: 'c', config: { 'client.id': 'bad\u0007id' } }],
+        },
+      ],
+    });
+    assert.ok(
+      found.some((p) => p.includes('client id (1-255 characters, no control characters)')),
+      found.join('\n'),
+    );
+  });
+});

@@ -126,20 +126,22 @@ describe('tree nodes', () => {
   });
 
   it('summarises groups with state, protocol, members and lag, and a tooltip with epochs and coordinator', () => {
-    const n = groupNode(
-      'simulator',
-      {
-        groupId: 'orders-app',
-        protocol: 'consumer',
-        state: 'Reconciling',
-        memberCount: 3,
-        totalLag: 12_345,
-        lagStatus: 'WARN',
-      },
-      s,
-    );
+    const g = {
+      groupId: 'orders-app',
+      protocol: 'consumer',
+      state: 'Reconciling',
+      memberCount: 3,
+      totalLag: 12_345,
+      lagStatus: 'WARN',
+    } as const;
+    const n = groupNode('simulator', g, s);
     assert.equal(n.description, 'Reconciling · consumer · 3 members · lag 12k');
-    assert.equal(n.contextValue, 'group:consumer:Reconciling');
+    assert.equal(n.contextValue, 'group:consumer:Reconciling:simulated');
+    assert.equal(
+      groupNode('file/bug.json', { ...g, state: 'Stable' }, s).contextValue,
+      'group:consumer:Stable',
+      'only simulated groups get simulator actions',
+    );
     assert.equal(n.icon.id, 'sync');
     const lines = Object.fromEntries(n.tooltip.map((l) => [l.label, l.value]));
     assert.equal(lines['Group epoch'], '13');

@@ -15,6 +15,7 @@ import {
   type SubscribedTopicDescriber,
   type TopicId,
 } from '../api';
+import { PartitionSet } from '../partition-set';
 import { compareStrings } from './common';
 
 interface RangeTopic {
@@ -37,14 +38,19 @@ export function assignRange(
 ): GroupAssignment {
   const result: GroupAssignment = new Map();
   if (spec.members.size === 0) return result;
-  const sorted = [...spec.members.keys()].sort((a, b) => {
-    const ia = spec.members.get(a)?.instanceId ?? null;
-    const ib = spec.members.get(b)?.instanceId ?? null;
+  // Static members first by instance id, then the others by member id.
+  const ids = [...spec.members.keys()];
+  const instance = ids.map((id) => spec.members.get(id)?.instanceId ?? null);
+  const order = ids.map((_, i) => i);
+  order.sort((x, y) => {
+    const ia = instance[x];
+    const ib = instance[y];
     if (ia !== null && ib !== null) return compareStrings(ia, ib);
     if (ia !== null) return -1;
     if (ib !== null) return 1;
-    return compareStrings(a, b);
+    return compareStrings(ids[x], ids[y]);
   });
+  const sorted = order.map((i) => ids[i]);
   const topicState = (id: TopicId, numMembers: number): RangeTopic => {
     const n = describer.numPartitions(id);
     if (n === -1) throw new PartitionAssignorError('Member is subscribed to a non-existent topic');
@@ -65,23 +71,35 @@ export function assignRange(
     t.next = end;
     if (start < end) ranges.push([t.id, start, end]);
   };
-  const output = (ranges: [TopicId, number, number][], capacity: number): MemberAssignment => {
-    let ordered: [TopicId, number, number][];
-    if (ordering === 'exact') {
-      const byTopic = new Map(ranges.map((r) => [r[0], r]));
-      ordered = javaHashOrder(
-        JAVA_UUID,
-        ranges.map((r) => r[0]),
-        capacity,
-      ).map((t) => byTopic.get(t) as [TopicId, number, number]);
+  // Members mostly get ranges of all their topics: cache the Java (or sorted) topic order per
+  // subscription (`full`), and by topic list otherwise.
+  const fullCache = new Map<unknown, number[]>();
+  const partialCache = new Map<string, number[]>();
+  const permutation = (ranges: [TopicId, number, number][], capacity: number): number[] => {
+    const topics = ranges.map((r) => r[0]);
+    const ordered =
+      ordering === 'exact' ? javaHashOrder(JAVA_UUID, topics, capacity) : topics.slice().sort(compareStrings);
+    return ordered.map((t) => topics.indexOf(t));
+  };
+  const output = (
+    ranges: [TopicId, number, number][],
+    capacity: number,
+    subscription: unknown,
+    subscriptionSize: number,
+  ): MemberAssignment => {
+    let perm: number[] | undefined;
+    if (ranges.length === subscriptionSize) {
+      perm = fullCache.get(subscription);
+      if (perm === undefined) fullCache.set(subscription, (perm = permutation(ranges, capacity)));
     } else {
-      ordered = ranges.slice().sort((x, y) => compareStrings(x[0], y[0]));
+      const key = `${capacity}|${ranges.map((r) => r[0]).join(',')}`;
+      perm = partialCache.get(key);
+      if (perm === undefined) partialCache.set(key, (perm = permutation(ranges, capacity)));
     }
     const out: MemberAssignment = new Map();
-    for (const [t, s, e] of ordered) {
-      const set = new Set<number>();
-      for (let p = s; p < e; p++) set.add(p);
-      out.set(t, set);
+    for (const i of perm) {
+      const [t, start, end] = ranges[i];
+      out.set(t, PartitionSet.range(start, end)); // Kafka's RangeSet, iterated ascending
     }
     return out;
   };
@@ -93,7 +111,12 @@ export function assignRange(
     for (const memberId of sorted) {
       const ranges: [TopicId, number, number][] = [];
       for (const t of topics) take(t, ranges);
-      result.set(memberId, output(ranges, capacity));
+      result.set(
+        memberId,
+        ranges.length === 0
+          ? new Map<TopicId, Set<number>>()
+          : output(ranges, capacity, topics, topics.length),
+      );
     }
   } else {
     const topics = new Map<TopicId, RangeTopic>();
@@ -111,7 +134,12 @@ export function assignRange(
       const subs = spec.members.get(memberId)?.subscribedTopicIds ?? new Set<TopicId>();
       const ranges: [TopicId, number, number][] = [];
       for (const t of subs) take(topics.get(t) as RangeTopic, ranges);
-      result.set(memberId, output(ranges, javaCapacityFor(subs.size)));
+      result.set(
+        memberId,
+        ranges.length === 0
+          ? new Map<TopicId, Set<number>>()
+          : output(ranges, javaCapacityFor(subs.size), subs, subs.size),
+      );
     }
   }
   return result;

@@ -12,11 +12,14 @@ import {
   PartitionAssignorError,
   type GroupAssignment,
   type GroupSpec,
+  type MemberAssignment,
   type OrderingMode,
   type SubscribedTopicDescriber,
   type TopicId,
 } from '../api';
+import { PartitionSet } from '../partition-set';
 import {
+  compareStrings,
   editableCopy,
   memberIdOrder,
   unchangedOutput,
@@ -93,16 +96,23 @@ export function assignUniformHeterogeneous(
     }
   }
 
+  // Exact mode replays Kafka's edits to list the result in Java's order; canonical mode only
+  // notes who changed and rebuilds their assignments from the owners at the end.
+  const exact = ordering === 'exact';
+  const changed = new Uint8Array(memberCount);
   const editorOf = (i: number): AssignmentEditor => (edits[i] ??= editableCopy(olds[i], ordering));
   const assignPartition = (topic: TopicState, p: number, to: number): void => {
     const from = topic.owners[p];
     if (from !== -1) {
-      editorOf(from).removePartition(topic.id, p);
+      if (exact) editorOf(from).removePartition(topic.id, p);
+      else changed[from] = 1;
       sizes[from]--;
     }
-    const subscriberCount = topic.subscribers.length;
-    const estimate = Math.trunc((topic.numPartitions + subscriberCount - 1) / subscriberCount);
-    editorOf(to).addPartition(topic.id, p, Math.trunc(Math.fround(Math.fround(estimate / 0.75) + 1)));
+    if (exact) {
+      const subscriberCount = topic.subscribers.length;
+      const estimate = Math.trunc((topic.numPartitions + subscriberCount - 1) / subscriberCount);
+      editorOf(to).addPartition(topic.id, p, Math.trunc(Math.fround(Math.fround(estimate / 0.75) + 1)));
+    } else changed[to] = 1;
     topic.owners[p] = to;
     sizes[to]++;
   };
@@ -141,9 +151,35 @@ export function assignUniformHeterogeneous(
     }
   }
 
+  if (!exact) {
+    // Members that changed: their partitions, topic by topic (sorted), ascending.
+    for (let i = 0; i < memberCount; i++) if (edits[i] !== undefined) changed[i] = 1;
+    const outs = new Array<Map<TopicId, number[]> | undefined>(memberCount);
+    for (const topic of [...topics.values()].sort((a, b) => compareStrings(a.id, b.id))) {
+      const owners = topic.owners;
+      for (let p = 0; p < owners.length; p++) {
+        const o = owners[p];
+        if (o < 0 || changed[o] === 0) continue;
+        const m = (outs[o] ??= new Map<TopicId, number[]>());
+        let list = m.get(topic.id);
+        if (list === undefined) m.set(topic.id, (list = []));
+        list.push(p);
+      }
+    }
+    for (let i = 0; i < memberCount; i++) {
+      if (changed[i] === 0) {
+        result.set(memberIds[i], unchangedOutput(olds[i]));
+        continue;
+      }
+      const out: MemberAssignment = new Map();
+      for (const [t, ps] of outs[i] ?? []) out.set(t, PartitionSet.of(ps));
+      result.set(memberIds[i], out);
+    }
+    return result;
+  }
   for (let i = 0; i < memberCount; i++) {
     const edit = edits[i];
-    result.set(memberIds[i], edit !== undefined ? edit.toOutput() : unchangedOutput(olds[i], ordering));
+    result.set(memberIds[i], edit !== undefined ? edit.toOutput() : unchangedOutput(olds[i]));
   }
   return result;
 }
@@ -158,18 +194,25 @@ function balanceTopic(
   if (balancer.initialize(topic.subscribers) <= 1) return 0;
   const n = topic.numPartitions;
   const owners = topic.owners;
-  // Partitions sorted by (owner, partition): a stable counting sort by owner.
-  const order = Array.from({ length: n }, (_, p) => p);
-  order.sort((a, b) => owners[a] - owners[b] || a - b);
+  // Partitions sorted by (owner, partition): a counting sort by owner (partitions ascending within).
   const touched: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const o = owners[order[i]];
+  for (let p = 0; p < n; p++) {
+    const o = owners[p];
     if (end[o] === -1) {
-      start[o] = i;
+      end[o] = 0;
       touched.push(o);
     }
-    end[o] = i + 1;
+    end[o]++; // the count, for now
   }
+  const distinct = Int32Array.from(touched).sort();
+  let offset = 0;
+  for (const o of distinct) {
+    start[o] = offset;
+    offset += end[o];
+    end[o] = start[o]; // the next free slot while placing
+  }
+  const order = new Int32Array(n);
+  for (let p = 0; p < n; p++) order[end[owners[p]]++] = p;
   let moved = 0;
   while (!balancer.isBalanced()) {
     let most: number;
@@ -200,6 +243,8 @@ function balanceTopic(
  */
 class Balancer {
   private sorted: Int32Array = new Int32Array(0);
+  private keys: Float64Array = new Float64Array(0);
+  private counts: Int32Array = new Int32Array(0);
   private len = 0;
   private llEnd = 0;
   private llCount = -1;
@@ -213,12 +258,38 @@ class Balancer {
 
   initialize(members: readonly number[]): number {
     const sizes = this.sizes;
-    this.len = members.length;
-    if (this.sorted.length < this.len)
-      this.sorted = new Int32Array(Math.max(this.len, this.sorted.length * 2));
-    const view = this.sorted.subarray(0, this.len);
-    view.set(members);
-    view.sort((a, b) => sizes[a] - sizes[b] || a - b);
+    const len = (this.len = members.length);
+    if (this.sorted.length < len) {
+      this.sorted = new Int32Array(Math.max(len, this.sorted.length * 2));
+      this.keys = new Float64Array(this.sorted.length);
+    }
+    const view = this.sorted.subarray(0, len);
+    // Sort by (size, index). Subscriber lists are in ascending index order, so a stable counting
+    // sort by size does it when the sizes span a small range; otherwise sort size · 2^21 + index.
+    let min = Infinity;
+    let max = -Infinity;
+    let ascending = true;
+    for (let i = 0; i < len; i++) {
+      const sz = sizes[members[i]];
+      if (sz < min) min = sz;
+      if (sz > max) max = sz;
+      if (i > 0 && members[i] <= members[i - 1]) ascending = false;
+    }
+    const range = max - min + 1;
+    if (ascending && range <= 4 * len + 64) {
+      if (this.counts.length < range + 1)
+        this.counts = new Int32Array(Math.max(range + 1, this.counts.length * 2));
+      const counts = this.counts;
+      counts.fill(0, 0, range + 1);
+      for (let i = 0; i < len; i++) counts[sizes[members[i]] - min + 1]++;
+      for (let b = 0; b < range; b++) counts[b + 1] += counts[b];
+      for (let i = 0; i < len; i++) view[counts[sizes[members[i]] - min]++] = members[i];
+    } else {
+      const keys = this.keys.subarray(0, len);
+      for (let i = 0; i < len; i++) keys[i] = sizes[members[i]] * 2097152 + members[i];
+      keys.sort();
+      for (let i = 0; i < len; i++) view[i] = keys[i] % 2097152;
+    }
     this.llEnd = 0;
     this.llCount = sizes[view[0]] - 1;
     this.nextLL = 0;

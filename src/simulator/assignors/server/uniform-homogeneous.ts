@@ -25,10 +25,15 @@ import {
   assignmentTopicOrder,
   compareStrings,
   editableCopy,
+  freshOutput,
   memberIdOrder,
+  PartitionList,
   unchangedOutput,
   type AssignmentEditor,
+  type ReadonlyAssignment,
 } from './common';
+
+const EMPTY: ReadonlyAssignment = new Map();
 
 export function assignUniformHomogeneous(
   spec: GroupSpec,
@@ -45,12 +50,12 @@ export function assignUniformHomogeneous(
       ? javaHashOrder(JAVA_UUID, firstSubscription, 'copy')
       : firstSubscription.sort(compareStrings);
   if (topicOrder.length === 0) return result;
-  const subscribed = new Set(topicOrder);
+  const topicIndex = new Map<TopicId, number>();
+  topicOrder.forEach((t, i) => topicIndex.set(t, i));
 
   // Unassigned partitions: topic by topic in iteration order, then those revoked below.
-  const unassignedTopic: TopicId[] = [];
-  const unassignedPartition: number[] = [];
   let total = 0;
+  const counts: number[] = [];
   for (const t of topicOrder) {
     const n = topics.numPartitions(t);
     if (n === -1) {
@@ -58,26 +63,26 @@ export function assignUniformHomogeneous(
         `Members are subscribed to topic ${t} which doesn't exist in the topic metadata.`,
       );
     }
-    for (let p = 0; p < n; p++) {
-      if (!spec.isPartitionAssigned(t, p)) {
-        unassignedTopic.push(t);
-        unassignedPartition.push(p);
-      }
-    }
+    counts.push(n);
     total += n;
+  }
+  const unassigned = new PartitionList(total);
+  for (let ti = 0; ti < topicOrder.length; ti++) {
+    const t = topicOrder[ti];
+    for (let p = 0; p < counts[ti]; p++) if (!spec.isPartitionAssigned(t, p)) unassigned.push(ti, p);
   }
 
   const memberCount = memberIds.length;
   const minQuota = Math.floor(total / memberCount);
   let remainingExtra = total % memberCount;
   const legacyExtra = version === '4.0';
-  const edited = new Map<string, AssignmentEditor>();
-  const unfilledIds: string[] = [];
+  const edits: (AssignmentEditor | undefined)[] = new Array<AssignmentEditor | undefined>(memberCount);
+  const unfilled: number[] = [];
   const unfilledQuota: number[] = [];
+  const olds: ReadonlyAssignment[] = memberIds.map((id) => spec.members.get(id)?.assignment ?? EMPTY);
 
   for (let memberIndex = 0; memberIndex < memberCount; memberIndex++) {
-    const memberId = memberIds[memberIndex];
-    const old = spec.members.get(memberId)?.assignment ?? new Map<TopicId, ReadonlySet<number>>();
+    const old = olds[memberIndex];
     let quota = minQuota;
     let hasExtra = false;
     if (remainingExtra > 0) {
@@ -90,7 +95,7 @@ export function assignUniformHomogeneous(
     let kept = 0;
     let foreign = false;
     for (const [t, ps] of old) {
-      if (subscribed.has(t)) kept += ps.size;
+      if (topicIndex.has(t)) kept += ps.size;
       else foreign = true;
     }
     if (!foreign && kept <= quota) {
@@ -99,7 +104,8 @@ export function assignUniformHomogeneous(
       let edit: AssignmentEditor | undefined;
       for (const t of assignmentTopicOrder(old, ordering)) {
         const ps = old.get(t) as ReadonlySet<number>;
-        if (!subscribed.has(t)) {
+        const ti = topicIndex.get(t);
+        if (ti === undefined) {
           edit ??= editableCopy(old, ordering);
           edit.removeTopic(t);
         } else if (ps.size <= quota) {
@@ -110,13 +116,12 @@ export function assignUniformHomogeneous(
             else {
               edit ??= editableCopy(old, ordering);
               edit.removePartition(t, p);
-              unassignedTopic.push(t);
-              unassignedPartition.push(p);
+              unassigned.push(ti, p);
             }
           }
         }
       }
-      if (edit !== undefined) edited.set(memberId, edit);
+      edits[memberIndex] = edit;
     }
 
     if (!legacyExtra && quota > 0 && hasExtra && memberCount - memberIndex > remainingExtra) {
@@ -125,37 +130,43 @@ export function assignUniformHomogeneous(
       hasExtra = false;
     }
     if (quota > 0) {
-      unfilledIds.push(memberId);
+      unfilled.push(memberIndex);
       unfilledQuota.push(quota);
     }
     if (hasExtra) remainingExtra--;
   }
 
+  // Each unfilled member takes the next `quota` unassigned partitions: a slice of the list.
+  const sliceStart = new Int32Array(memberCount).fill(-1);
+  const sliceEnd = new Int32Array(memberCount);
   let next = 0;
-  const unassignedCount = unassignedTopic.length;
-  for (let i = 0; i < unfilledIds.length; i++) {
-    const memberId = unfilledIds[i];
-    let edit = edited.get(memberId);
-    if (edit === undefined) {
-      // Kafka copies the map before adding, even when nothing is left to add.
-      edit = editableCopy(spec.members.get(memberId)?.assignment ?? new Map(), ordering);
-      edited.set(memberId, edit);
-    }
-    const quota = unfilledQuota[i];
-    for (let q = 0; q < quota && next < unassignedCount; q++, next++) {
-      edit.addPartition(unassignedTopic[next], unassignedPartition[next]);
-    }
+  for (let i = 0; i < unfilled.length; i++) {
+    const end = Math.min(next + unfilledQuota[i], unassigned.length);
+    sliceStart[unfilled[i]] = next;
+    sliceEnd[unfilled[i]] = end;
+    next = end;
   }
-  if (next < unassignedCount) throw new PartitionAssignorError('Partitions were left unassigned');
+  if (next < unassigned.length) throw new PartitionAssignorError('Partitions were left unassigned');
 
-  for (const memberId of memberIds) {
-    const edit = edited.get(memberId);
-    result.set(
-      memberId,
-      edit !== undefined
-        ? edit.toOutput()
-        : unchangedOutput(spec.members.get(memberId)?.assignment ?? new Map(), ordering),
-    );
+  for (let i = 0; i < memberCount; i++) {
+    const memberId = memberIds[i];
+    const old = olds[i];
+    const from = sliceStart[i];
+    let edit = edits[i];
+    if (from < 0) {
+      result.set(memberId, edit !== undefined ? edit.toOutput() : unchangedOutput(old));
+      continue;
+    }
+    const to = sliceEnd[i];
+    if (edit === undefined && old.size === 0) {
+      result.set(memberId, freshOutput(unassigned, from, to, topicOrder, ordering));
+      continue;
+    }
+    // Kafka copies the map before adding, even when nothing is left to add.
+    edit ??= editableCopy(old, ordering);
+    for (let k = from; k < to; k++)
+      edit.addPartition(topicOrder[unassigned.topic[k]], unassigned.partition[k]);
+    result.set(memberId, edit.toOutput());
   }
   return result;
 }

@@ -3,7 +3,18 @@
 // command is covered as soon as it is declared.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { contributedViewIds, delay, dismissUi, extensionUnderTest, manifest } from './support';
+import type { KafkaGroupsApi } from '../../../../src/ui/api';
+import {
+  contributedViewIds,
+  delay,
+  dismissUi,
+  extensionApi,
+  extensionLogErrors,
+  extensionUnderTest,
+  manifest,
+  startSimulator,
+  stopSimulator,
+} from './support';
 
 const PREFIX = 'kafkaGroups.';
 const commands = manifest().contributes.commands ?? [];
@@ -39,17 +50,37 @@ describe('commands', () => {
     assert.deepEqual(undeclared, [], 'registered but missing from package.json contributes.commands');
   });
 
-  for (const c of commands) {
-    it(`"${c.title}" (${c.command}) runs from executeCommand without an error`, async () => {
-      const running = vscode.commands.executeCommand(c.command);
-      // A command that asks for input waits; dismissing the prompt must end it cleanly.
-      if ((await settle(running, 3_000)) === 'waiting') {
-        await dismissUi();
-        assert.equal(
-          await settle(running, 5_000),
-          'done',
-          `${c.command} still runs 5 s after its prompt was dismissed`,
-        );
+  // With no argument (the palette), a command either does its job, asks (a picker or an input
+  // box, dismissed here) or tells the user why it cannot (a warning) — it never fails with an
+  // unexpected error, which the extension would log as [error]. Both with the simulator stopped
+  // and running, since most commands act on it.
+  for (const simulator of ['stopped', 'running'] as const) {
+    describe(`with no argument, the simulator ${simulator}`, () => {
+      let api: KafkaGroupsApi;
+      before(async () => {
+        api = await extensionApi();
+      });
+      beforeEach(async () => {
+        if (simulator === 'running' && api.simulator() === undefined) await startSimulator(api);
+        if (simulator === 'stopped') await stopSimulator();
+      });
+      after(stopSimulator);
+
+      for (const c of commands) {
+        it(`"${c.title}" (${c.command}) runs from executeCommand without an error`, async () => {
+          const errorsBefore = extensionLogErrors().length;
+          const running = vscode.commands.executeCommand(c.command);
+          // A command that asks for input waits; dismissing the prompt must end it cleanly.
+          if ((await settle(running, 3_000)) === 'waiting') {
+            await dismissUi();
+            assert.equal(
+              await settle(running, 5_000),
+              'done',
+              `${c.command} still runs 5 s after its prompt was dismissed`,
+            );
+          }
+          assert.deepEqual(extensionLogErrors().slice(errorsBefore), [], `${c.command} logged an error`);
+        });
       }
     });
   }

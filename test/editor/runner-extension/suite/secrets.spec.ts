@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { fakeBrokerPorts, startFakeBroker, type FakeBroker } from './fake-broker';
 import {
   clearClusterSettings,
-  extensionLogText,
+  extensionLog,
   extensionUnderTest,
   until,
   userSettingsText,
@@ -64,10 +64,10 @@ describe('secrets', () => {
 
     // The log is written asynchronously: wait for the lines of this test to arrive.
     await until(
-      () => extensionLogText().includes(`${name}: connection test failed`),
+      () => extensionLog().includes(`${name}: connection test failed`),
       'the extension logged the connection test (so the log read is the right one)',
     );
-    const log = extensionLogText();
+    const log = extensionLog();
     assert.ok(!log.includes(password), 'the log holds no password');
 
     const removed = await vscode.commands.executeCommand('kafkaGroups.cluster.remove', {

@@ -2,7 +2,19 @@
 // change reaches the extension host (configuration API and change event).
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { contributedSettings, extensionUnderTest, type ManifestSetting } from './support';
+import type { KafkaGroupsApi } from '../../../../src/ui/api';
+import {
+  contributedSettings,
+  extensionApi,
+  extensionLog,
+  extensionUnderTest,
+  type ManifestSetting,
+  setSetting,
+  simulatorGroupRow,
+  startSimulator,
+  stopSimulator,
+  until,
+} from './support';
 
 /** A valid value different from the default, by the setting's schema. */
 function otherValue(key: string, s: ManifestSetting): unknown {
@@ -57,10 +69,95 @@ describe('settings', () => {
       assert.deepEqual(vscode.workspace.getConfiguration(section).get(name), schema.default);
     });
   }
+});
 
-  // TODO(ui, issue 3): once the extension reads kafkaGroups.simulator.*, assert the running
-  // extension reacts, e.g. changing kafkaGroups.simulator.scenario restarts the simulator on it.
-  it(
-    'the running extension applies a change of kafkaGroups.simulator.scenario (pending: nothing reads it yet)',
-  );
+describe('settings take effect in the running extension', () => {
+  let api: KafkaGroupsApi;
+  before(async () => {
+    api = await extensionApi();
+    await setSetting('kafkaGroups.simulator.scenario', 'rolling-restart');
+    await startSimulator(api);
+  });
+  after(async () => {
+    await stopSimulator();
+    for (const key of ['speed', 'scenario', 'protocol', 'ordering'])
+      await setSetting(`kafkaGroups.simulator.${key}`, undefined);
+  });
+
+  it('kafkaGroups.simulator.speed changes the running simulator’s speed', async () => {
+    assert.equal(api.simulator()?.speed, 10, 'the default speed is 10×');
+    await setSetting('kafkaGroups.simulator.speed', 250);
+    await until(
+      () => api.simulator()?.speed === 250,
+      () => `speed is ${api.simulator()?.speed}`,
+    );
+    const { source } = await simulatorGroupRow(api, 'orders-app');
+    assert.match(source.description, / · 250×/);
+  });
+
+  it('kafkaGroups.simulator.scenario restarts the simulator on that scenario', async () => {
+    await until(() => (api.simulator()?.clockMs ?? 0) > 5_000, 'the simulator’s clock does not move');
+    await setSetting('kafkaGroups.simulator.scenario', 'crash');
+    await until(
+      () => api.simulator()?.scenario === 'crash',
+      () => `runs ${api.simulator()?.scenario}`,
+    );
+    const info = api.simulator();
+    assert.equal(info?.playing, true);
+    assert.equal(info?.speed, 250, 'the speed carries over');
+    const { source } = await simulatorGroupRow(api, 'orders-app');
+    assert.match(source.description, /^crash · /);
+  });
+
+  it('an unknown kafkaGroups.simulator.scenario warns and keeps the running scenario', async () => {
+    await setSetting('kafkaGroups.simulator.scenario', 'no-such-scenario');
+    await until(
+      () => /\[warning\].*no built-in scenario "no-such-scenario"/.test(extensionLog()),
+      () =>
+        `the extension logged no warning; its log ends:\n${extensionLog().split('\n').slice(-5).join('\n')}`,
+    );
+    assert.equal(api.simulator()?.scenario, 'crash');
+  });
+
+  it('kafkaGroups.simulator.protocol reruns the scenario under that protocol', async () => {
+    await setSetting('kafkaGroups.simulator.protocol', 'eager');
+    await until(
+      () => api.simulator()?.variant === 'eager',
+      () => `variant ${api.simulator()?.variant}`,
+    );
+    let description = '';
+    await until(
+      async () => {
+        description = (await simulatorGroupRow(api, 'orders-app')).group.description;
+        return / · classic · /.test(description);
+      },
+      () => `the group is not classic: ${description}`,
+    );
+  });
+
+  it('kafkaGroups.simulator.ordering reruns the scenario with the assignors in that order', async () => {
+    assert.equal(api.simulator()?.ordering, 'exact');
+    await setSetting('kafkaGroups.simulator.speed', 1); // slow enough to see the clock start over
+    await until(() => (api.simulator()?.clockMs ?? 0) > 1_000, 'the simulator’s clock does not move');
+    await setSetting('kafkaGroups.simulator.ordering', 'canonical');
+    await until(
+      () => api.simulator()?.ordering === 'canonical',
+      () => `ordering ${api.simulator()?.ordering}`,
+    );
+    assert.ok((api.simulator()?.clockMs ?? Infinity) < 1_000, 'the scenario started over');
+  });
+
+  it('kafkaGroups.simulator.autoStart starts the simulator when turned on while it is stopped', async () => {
+    await stopSimulator();
+    assert.equal(api.simulator(), undefined);
+    await setSetting('kafkaGroups.simulator.autoStart', true);
+    try {
+      await until(
+        () => api.simulator()?.playing === true,
+        'turning autoStart on did not start the simulator',
+      );
+    } finally {
+      await setSetting('kafkaGroups.simulator.autoStart', undefined);
+    }
+  });
 });
