@@ -4,6 +4,7 @@ import { memberLabels } from './model';
 import { createSimulation } from './simulator/engine/parts';
 import { SourceRegistry } from './sources/registry';
 import type { KafkaGroupsApi } from './ui/api';
+import { registerClusterCommands } from './ui/clusters/commands';
 import { registerCommands } from './ui/commands/register';
 import { registerDashboard } from './ui/dashboard/panel';
 import { createLog } from './ui/log';
@@ -41,6 +42,13 @@ export function activate(context: vscode.ExtensionContext): KafkaGroupsApi {
     refreshTree: () => groups.provider.refresh(),
     openDashboard: (sourceId, groupId) => dashboards.open(sourceId, groupId),
     extensionVersion: extensionVersion(context),
+  });
+  registerClusterCommands(context, {
+    registry,
+    log,
+    simulator,
+    groupsView: groups.view,
+    openDashboard: (sourceId, groupId) => dashboards.open(sourceId, groupId),
   });
   if (simulatorSettings().autoStart) simulator.start();
   log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);

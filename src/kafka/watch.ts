@@ -18,6 +18,8 @@ export interface WatchUpdate {
   readonly events: readonly GroupEvent[];
   /** Why this poll did not give a fresh snapshot, if it did not. */
   readonly error: string | null;
+  /** True when the group does not exist (then `snapshot` is null): not an outage. */
+  readonly notFound?: boolean;
 }
 
 export type WatchListener = (update: WatchUpdate) => void;
@@ -49,7 +51,7 @@ export class ClusterWatch {
   private polling: Promise<void> | null = null;
   private failures = 0;
   private stopped = false;
-  private readonly intervalMs: number;
+  private intervalMs: number;
   private readonly maxBackoffMs: number;
   private readonly now: () => number;
 
@@ -84,6 +86,20 @@ export class ClusterWatch {
       if (g.listeners.size === 0) this.groups.delete(groupId);
       if (this.groups.size === 0) this.pause();
     };
+  }
+
+  /**
+   * Changes the poll interval (a setting changed). The next poll comes at the new interval from
+   * now, or at once when it is due already; the lag history and the backoff state are kept.
+   */
+  setIntervalMs(ms: number): void {
+    if (!Number.isFinite(ms) || ms <= 0 || ms === this.intervalMs) return;
+    this.intervalMs = ms;
+    if (this.timer !== null) {
+      clearTimeout(this.timer);
+      this.timer = null;
+      this.schedule(this.failures === 0 ? ms : Math.min(this.maxBackoffMs, ms * 2 ** this.failures));
+    }
   }
 
   /** Whether a poll is scheduled or running. */
@@ -164,7 +180,7 @@ export class ClusterWatch {
           // Not an outage: the group is gone (or not created yet). Say so without a snapshot.
           w.last = null;
           w.lastGood = null;
-          this.emit(w, { groupId, snapshot: null, events: [], error: reason });
+          this.emit(w, { groupId, snapshot: null, events: [], error: reason, notFound: true });
         } else this.emitStale(groupId, w, reason);
         continue;
       }

@@ -47,7 +47,7 @@ export class ScenarioError extends Error {
 }
 
 /** Client-side assignor names, and the Java class names users may paste from their configs. */
-const CLIENT_ASSIGNORS: Record<string, string> = {
+export const CLIENT_ASSIGNORS: Readonly<Record<string, string>> = {
   range: 'range',
   roundrobin: 'roundrobin',
   sticky: 'sticky',

@@ -100,7 +100,9 @@ export function sourceNode(source: {
     tooltip,
     contextValue: `source:${source.kind}:${st.state}`,
     icon,
-    collapsible: 'expanded',
+    // A cluster connects when its row is expanded: start collapsed, so a configured cluster costs
+    // nothing until the user opens it (VS Code then remembers the row's expansion).
+    collapsible: source.kind === 'cluster' ? 'collapsed' : 'expanded',
     ref: { sourceId: source.id },
   };
 }
@@ -176,11 +178,16 @@ export function groupNode(
     description: `${g.state} · ${g.protocol} · ${members} · ${formatLag(g.totalLag)}`,
     tooltipTitle: g.groupId,
     tooltip,
-    contextValue: `group:${g.protocol}:${g.state}${sourceId === SIMULATOR_SOURCE_ID ? ':simulated' : ''}`,
+    contextValue: `group:${g.protocol}:${g.state}${sourceId === SIMULATOR_SOURCE_ID ? ':simulated' : sourceSuffix(sourceId)}`,
     icon: groupIcon(g.state, stale),
     collapsible: 'collapsed',
     ref: { sourceId, groupId: g.groupId },
   };
+}
+
+/** Context-value suffix that lets menus tell a real cluster's nodes (actions) and a file's apart. */
+function sourceSuffix(sourceId: string): string {
+  return sourceId.startsWith('cluster/') ? ':cluster' : sourceId.startsWith('file/') ? ':file' : '';
 }
 
 export function memberLabel(m: MemberSnapshot): string {
@@ -244,7 +251,7 @@ export function memberNode(sourceId: string, s: GroupSnapshot, m: MemberSnapshot
     description: `${staticTag}${epoch}`,
     tooltipTitle: memberLabel(m),
     tooltip,
-    contextValue: `member:${m.memberType}:${m.instanceId !== null ? 'static' : 'dynamic'}:${reconciled ? 'reconciled' : 'reconciling'}${sourceId === SIMULATOR_SOURCE_ID ? ':simulated' : ''}`,
+    contextValue: `member:${m.memberType}:${m.instanceId !== null ? 'static' : 'dynamic'}:${reconciled ? 'reconciled' : 'reconciling'}${sourceId === SIMULATOR_SOURCE_ID ? ':simulated' : sourceSuffix(sourceId)}`,
     icon: reconciled ? { id: 'account', color: null } : { id: 'sync', color: 'charts.yellow' },
     collapsible: 'collapsed',
     ref: { sourceId, groupId: s.groupId, memberId: m.memberId },

@@ -105,8 +105,18 @@ export function clusterModule(): Promise<ClusterModule> {
   return modulePromise;
 }
 
-/** Ports the integration suite may use (127.0.0.1:19090–19199 belong to this suite and the bench). */
-export const TEST_PORTS = { single: 19090, cluster: 19100 } as const;
+/**
+ * Ports the integration suite may use (127.0.0.1:19090–19199 belong to this suite and the bench).
+ * `KGD_TEST_KAFKA_BASE_PORT` moves the suite's brokers (single, cluster, spare) to another range of
+ * 100 ports, so two checkouts on one machine can run it at once.
+ */
+const TEST_BASE_PORT = Number(process.env.KGD_TEST_KAFKA_BASE_PORT ?? 19090);
+export const TEST_PORTS = {
+  single: TEST_BASE_PORT,
+  cluster: TEST_BASE_PORT + 10,
+  /** A single node a test may stop and restart (19180–19185 by default). */
+  spare: TEST_BASE_PORT + 90,
+} as const;
 
 export interface RunningKafka {
   readonly info: ClusterInfo;
@@ -134,7 +144,7 @@ export async function startKafka(options: {
   const info = await m.startCluster({
     mode: options.mode,
     name: options.name ?? `it-${options.mode}`,
-    basePort: options.basePort ?? TEST_PORTS[options.mode],
+    basePort: options.basePort ?? (options.mode === 'single' ? TEST_PORTS.single : TEST_PORTS.cluster),
     ownerPid: process.pid,
     timeoutMs: options.timeoutMs ?? 150_000,
     ...(options.log ? { log: options.log } : {}),

@@ -56,6 +56,30 @@ describe('ClusterWatch', () => {
     }
   });
 
+  it('a new poll interval applies to the running watch (a setting changed)', async () => {
+    const { client } = replayClient();
+    const watch = new ClusterWatch(client, { sourceId: 'cluster/replay', intervalMs: 600_000 });
+    const times: number[] = [];
+    const stops = CAPTURED.slice(1).map((g) => watch.watch(g, () => undefined));
+    const stop = watch.watch('orders-848', () => times.push(Date.now()));
+    try {
+      const until = async (n: number): Promise<void> => {
+        const deadline = Date.now() + 10_000;
+        while (times.length < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      };
+      await until(1);
+      assert.equal(times.length, 1, 'the first poll comes at once');
+      watch.setIntervalMs(100);
+      await until(3);
+      assert.ok(times.length >= 3, 'polls now come every 100 ms, not every 10 minutes');
+    } finally {
+      stop();
+      for (const s of stops) s();
+      await watch.stop();
+      await client.close();
+    }
+  });
+
   it('reports a group that does not exist without inventing a snapshot', async () => {
     const { client } = replayClient();
     const watch = new ClusterWatch(client, { sourceId: 'cluster/replay', intervalMs: 60_000 });

@@ -139,8 +139,13 @@ describe('tree nodes', () => {
     assert.equal(n.contextValue, 'group:consumer:Reconciling:simulated');
     assert.equal(
       groupNode('file/bug.json', { ...g, state: 'Stable' }, s).contextValue,
-      'group:consumer:Stable',
-      'only simulated groups get simulator actions',
+      'group:consumer:Stable:file',
+      'only simulated groups get simulator actions (a file group gets Replay in Simulator)',
+    );
+    assert.equal(
+      groupNode('cluster/prod', { ...g, state: 'Empty' }, s).contextValue,
+      'group:consumer:Empty:cluster',
+      "a real cluster's groups get the cluster actions (reset, delete, …)",
     );
     assert.equal(n.icon.id, 'sync');
     const lines = Object.fromEntries(n.tooltip.map((l) => [l.label, l.value]));
@@ -214,5 +219,24 @@ describe('tree nodes', () => {
     assert.equal(n.id, 'source/simulator');
     assert.equal(n.contextValue, 'source:simulator:running');
     assert.equal(n.description, 'crash · consumer · 00:42.150 · 10×');
+    assert.equal(n.collapsible, 'expanded');
+  });
+
+  it('shows a cluster source collapsed (it connects when opened), stale with a warning and the reason', () => {
+    const n = sourceNode({
+      id: 'cluster/prod',
+      kind: 'cluster',
+      label: 'prod',
+      status: () => ({
+        state: 'stale',
+        detail: 'not answering · last answer 10:42:05',
+        clockMs: 1,
+        error: 'kafka-1:9092: no answer in time. Check the network.',
+      }),
+    });
+    assert.equal(n.contextValue, 'source:cluster:stale');
+    assert.equal(n.collapsible, 'collapsed');
+    assert.equal(n.icon.id, 'warning');
+    assert.ok(n.tooltip.some((l) => l.label === 'Problem' && /no answer in time/.test(l.value)));
   });
 });

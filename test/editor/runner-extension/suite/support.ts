@@ -228,3 +228,29 @@ export async function dismissUi(): Promise<void> {
     await vscode.commands.executeCommand(id);
   }
 }
+
+/** What Test Connection returns to a programmatic caller. */
+export interface ConnectionTestResult {
+  readonly ok: boolean;
+  readonly message: string;
+}
+
+/**
+ * The user settings file as it is on disk. The runner's log folder is
+ * <user-data>/logs/<session>/exthost<N>/<runner id>, so the user data folder is four levels up.
+ */
+export function userSettingsText(): string {
+  const runner = vscode.extensions.getExtension<RunnerExports>('kafka-group-debugger.kgd-editor-test-runner');
+  const folder = runner?.exports?.logFolder;
+  if (folder === undefined) throw new Error('the test runner extension exports no log folder');
+  const file = join(dirname(dirname(dirname(dirname(folder)))), 'User', 'settings.json');
+  if (!existsSync(file)) throw new Error(`no user settings at ${file}: has the editor layout changed?`);
+  return readFileSync(file, 'utf8');
+}
+
+/** Leaves no cluster configured (other specs run commands that would then prompt). */
+export async function clearClusterSettings(): Promise<void> {
+  await vscode.workspace
+    .getConfiguration()
+    .update('kafkaGroups.clusters', undefined, vscode.ConfigurationTarget.Global);
+}
