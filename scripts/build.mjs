@@ -3,12 +3,43 @@
 // Usage: node scripts/build.mjs [--watch] [--dev]   (--dev: no minification)
 import * as esbuild from 'esbuild';
 import { existsSync, mkdirSync, chmodSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const watch = process.argv.includes('--watch');
 const dev = process.argv.includes('--dev') || watch;
+
+/**
+ * Parts of the extension that are their own bundles, loaded on first use so activation does not
+ * pay for them: the simulator engine (when the simulator starts) and everything that loads
+ * kafkajs (when a cluster is first used). The extension reaches them only through dynamic
+ * `import()`, which this plugin turns into a require of the separate bundle.
+ */
+const LAZY = [
+  { source: 'src/simulator/engine/parts.ts', bundle: 'simulator' },
+  { source: 'src/sources/cluster-lazy.ts', bundle: 'kafka' },
+];
+const lazySplit = {
+  name: 'lazy-split',
+  setup(b) {
+    b.onResolve({ filter: /(engine\/parts|cluster-lazy)(\.js)?$/ }, (args) => {
+      const file = resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts'));
+      const lazy = LAZY.find((l) => join(root, l.source) === file);
+      if (lazy === undefined) return undefined;
+      if (args.kind !== 'dynamic-import') {
+        return {
+          errors: [
+            {
+              text: `${lazy.source} is a lazy bundle: import it with import(), not statically (from ${args.importer})`,
+            },
+          ],
+        };
+      }
+      return { path: `./${lazy.bundle}.js`, external: true };
+    });
+  },
+};
 
 /** @type {import('esbuild').BuildOptions[]} */
 const builds = [
@@ -19,7 +50,16 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode'],
+    plugins: [lazySplit],
   },
+  ...LAZY.map((l) => ({
+    entryPoints: { [l.bundle]: join(root, l.source) },
+    outdir: join(root, 'dist'),
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+  })),
   {
     entryPoints: { cli: join(root, 'src/cli/main.ts') },
     outdir: join(root, 'dist'),

@@ -22,6 +22,7 @@ const ALLOWED = [
   /^extension\/changelog\.md$/i,
   /^extension\/LICENSE(\.txt)?$/i,
   /^extension\/dist\/extension\.js$/,
+  /^extension\/dist\/(simulator|kafka)\.js$/,
   /^extension\/dist\/webview\.(js|css)$/,
   /^extension\/dist\/codicon\.css$/,
   /^extension\/dist\/[\w.-]+\.(ttf|woff2?)$/,
@@ -33,6 +34,8 @@ const REQUIRED = [
   'extension/changelog.md',
   'extension/LICENSE.txt',
   'extension/dist/extension.js',
+  'extension/dist/simulator.js',
+  'extension/dist/kafka.js',
 ];
 /** Packages that must not load when the extension activates. */
 const LAZY_PACKAGES = ['kafkajs'];

@@ -1,7 +1,6 @@
 import type * as vscode from 'vscode';
 import { diagnose } from './diagnostics/rules';
 import { memberLabels } from './model';
-import { createSimulation } from './simulator/engine/parts';
 import { SourceRegistry } from './sources/registry';
 import type { KafkaGroupsApi } from './ui/api';
 import { registerClusterCommands } from './ui/clusters/commands';
@@ -10,6 +9,7 @@ import { registerDashboard } from './ui/dashboard/panel';
 import { createLog } from './ui/log';
 import { simulatorSettings } from './ui/settings';
 import { SimulatorController } from './ui/simulator/controller';
+import { loadSimulationFactory } from './ui/simulator/engine';
 import { registerGroupsView } from './ui/tree/register';
 
 /** Builds the object graph and registers every feature. Nothing else happens here. */
@@ -18,7 +18,7 @@ export function activate(context: vscode.ExtensionContext): KafkaGroupsApi {
   const log = createLog(context);
   const registry = new SourceRegistry();
   context.subscriptions.push({ dispose: () => registry.dispose() });
-  const simulator = new SimulatorController(registry, log, createSimulation);
+  const simulator = new SimulatorController(registry, log, loadSimulationFactory);
   context.subscriptions.push(simulator);
   const groups = registerGroupsView(context, registry);
   const dashboards = registerDashboard(context, {
@@ -50,7 +50,9 @@ export function activate(context: vscode.ExtensionContext): KafkaGroupsApi {
     groupsView: groups.view,
     openDashboard: (sourceId, groupId) => dashboards.open(sourceId, groupId),
   });
-  if (simulatorSettings().autoStart) simulator.start();
+  if (simulatorSettings().autoStart) {
+    simulator.start().catch((err: unknown) => log.error('the simulator could not start', err));
+  }
   log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
   return { apiVersion: 1, groupsTree: groups.provider, simulator: () => simulator.info() };
 }

@@ -12,7 +12,7 @@ import type {
   SimulatorControlState,
 } from '../model';
 import type { OrderingMode } from '../simulator/assignors/api';
-import { CLIENT_ASSIGNOR_NAMES } from '../simulator/assignors/registry';
+import { CLIENT_ASSIGNOR_NAMES } from '../simulator/assignors/names';
 import { BUILTIN_SCENARIOS, builtinScenario } from '../simulator/scenario/builtins';
 import { DEFAULT_BEHAVIOUR } from '../simulator/members/config';
 import type { ControllableSource, SimulatorControls } from './controls';

@@ -1,11 +1,23 @@
 import * as vscode from 'vscode';
-import { SimulationActionError } from '../simulator/engine/simulation';
-import { ScenarioError } from '../simulator/scenario/parse';
-import { SnapshotFileError } from '../sources/snapshot-file';
 
 /** A problem the user can act on; its message says what to do. Shown as a warning, not a crash. */
 export class UserFacingError extends Error {
   override readonly name = 'UserFacingError';
+}
+
+/**
+ * Errors that say what to do. Matched by name, not class: the simulator runs from its own bundle
+ * (loaded on first use), so its error classes are not the ones this bundle would import.
+ */
+const USER_FACING = new Set([
+  'UserFacingError',
+  'SimulationActionError',
+  'ScenarioError',
+  'SnapshotFileError',
+]);
+
+export function isUserFacing(err: unknown): err is Error {
+  return err instanceof Error && USER_FACING.has(err.name);
 }
 
 /**
@@ -20,12 +32,7 @@ export async function guarded(
   try {
     await run();
   } catch (err) {
-    if (
-      err instanceof UserFacingError ||
-      err instanceof SimulationActionError ||
-      err instanceof ScenarioError ||
-      err instanceof SnapshotFileError
-    ) {
+    if (isUserFacing(err)) {
       log.warn(`${commandId}: ${err.message}`);
       void vscode.window.showWarningMessage(`Kafka Groups: ${err.message}`);
       return;

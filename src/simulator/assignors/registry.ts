@@ -8,11 +8,14 @@ import { RoundRobinAssignor } from './client/roundrobin';
 import { CooperativeStickyAssignor, StickyAssignor } from './client/sticky';
 import { ServerRangeAssignor, UniformAssignor } from './server/uniform';
 
-export const SERVER_ASSIGNOR_NAMES = ['uniform', 'range'] as const;
-export type ServerAssignorName = (typeof SERVER_ASSIGNOR_NAMES)[number];
+import {
+  CLIENT_ASSIGNOR_NAMES,
+  SERVER_ASSIGNOR_NAMES,
+  type ClientAssignorName,
+  type ServerAssignorName,
+} from './names';
 
-export const CLIENT_ASSIGNOR_NAMES = ['range', 'roundrobin', 'sticky', 'cooperative-sticky'] as const;
-export type ClientAssignorName = (typeof CLIENT_ASSIGNOR_NAMES)[number];
+export { CLIENT_ASSIGNOR_NAMES, SERVER_ASSIGNOR_NAMES, type ClientAssignorName, type ServerAssignorName };
 
 const SERVER: Record<ServerAssignorName, () => ServerAssignor> = {
   uniform: () => new UniformAssignor(),

@@ -28,6 +28,7 @@ import type {
 import type { ClassicGroupCoordinator } from '../classic/coordinator';
 import type { ConsumerGroupCoordinator } from '../consumer/coordinator';
 import { Broker } from './broker';
+import { SimulationActionError } from './errors';
 import { LogModel } from './logs';
 import { MetadataImage } from './metadata';
 import { GroupMetrics, type GroupRunMetrics } from './metrics';
@@ -88,10 +89,7 @@ interface MemberSlot {
   incarnation: number;
 }
 
-/** Thrown for a control action that does not make sense now (unknown member, already running, ...). */
-export class SimulationActionError extends Error {
-  override readonly name = 'SimulationActionError';
-}
+export { SimulationActionError };
 
 export class Simulation {
   readonly scenario: Scenario;

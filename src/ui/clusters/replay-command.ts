@@ -74,7 +74,7 @@ export async function replayInSimulator(
     if (e instanceof ReplayError) throw new UserFacingError(e.message);
     throw e;
   }
-  simulator.start(replay.scenario, replay.variant);
+  await simulator.start(replay.scenario, replay.variant);
   const simulatedGroup = replay.scenario.groups[0]?.id ?? groupId;
   openDashboard('simulator', simulatedGroup);
   log.info(`replay of ${groupId} from ${source.id}: ${replay.notes.join(' ')}`);

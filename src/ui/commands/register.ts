@@ -57,8 +57,8 @@ export function registerCommands(context: vscode.ExtensionContext, services: Com
     );
   };
 
-  register(CommandId.StartSimulator, () => {
-    simulator.start();
+  register(CommandId.StartSimulator, async () => {
+    await simulator.start();
   });
   register(CommandId.RunScenario, async () => {
     const fromFile = {
@@ -78,11 +78,11 @@ export function registerCommands(context: vscode.ExtensionContext, services: Com
       });
       if (uri?.[0] === undefined) return;
       const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri[0]));
-      simulator.start(parseScenarioText(text, { source: vscode.workspace.asRelativePath(uri[0]) }));
+      await simulator.start(parseScenarioText(text, { source: vscode.workspace.asRelativePath(uri[0]) }));
       return;
     }
     const scenario = BUILTIN_SCENARIOS.find((s) => s.name === pick.name);
-    if (scenario !== undefined) simulator.start(scenario);
+    if (scenario !== undefined) await simulator.start(scenario);
   });
   register(CommandId.StopSimulator, () => simulator.stop());
   register(CommandId.Play, () => simulator.require().play());

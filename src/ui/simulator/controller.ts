@@ -21,11 +21,12 @@ export class SimulatorController implements vscode.Disposable {
   private unsubscribe: (() => void) | undefined;
   private contextRunning: boolean | undefined;
   private contextPlaying: boolean | undefined;
+  private factory: SimulationFactory | undefined;
 
   constructor(
     private readonly registry: SourceRegistry,
     private readonly log: vscode.LogOutputChannel,
-    private readonly factory: SimulationFactory,
+    private readonly loadFactory: () => Promise<SimulationFactory>,
   ) {
     this.status = vscode.window.createStatusBarItem(
       'kafkaGroups.simulator',
@@ -67,15 +68,31 @@ export class SimulatorController implements vscode.Disposable {
     return this.current;
   }
 
-  /** Starts (or restarts) the simulator on a scenario, playing at the configured speed. */
-  start(scenario?: Scenario, variant?: ProtocolVariant): SimulatorSource {
+  /**
+   * Starts (or restarts) the simulator on a scenario, playing at the configured speed. The engine
+   * is its own bundle, loaded the first time (activation does not pay for it).
+   */
+  async start(scenario?: Scenario, variant?: ProtocolVariant): Promise<SimulatorSource> {
+    if (this.factory === undefined) {
+      const started = performance.now();
+      this.factory = await this.loadFactory();
+      this.log.info(`simulator engine loaded in ${(performance.now() - started).toFixed(1)} ms`);
+    }
+    return this.startLoaded(this.factory, scenario, variant);
+  }
+
+  private startLoaded(
+    factory: SimulationFactory,
+    scenario?: Scenario,
+    variant?: ProtocolVariant,
+  ): SimulatorSource {
     const settings = simulatorSettings();
     const chosen = scenario ?? this.scenarioFromSettings();
     const options = { variant: variant ?? settings.protocol, ordering: settings.ordering };
     if (this.current !== undefined) {
       this.current.load(chosen, options);
     } else {
-      const source = new SimulatorSource(this.factory, chosen, options);
+      const source = new SimulatorSource(factory, chosen, options);
       source.setSpeed(settings.speed);
       this.current = source;
       this.registry.add(source);
@@ -121,7 +138,9 @@ export class SimulatorController implements vscode.Disposable {
     const settings = simulatorSettings();
     if (this.current === undefined) {
       // Turning autoStart on is asking for the simulator now, not at the next window reload.
-      if (e.affectsConfiguration('kafkaGroups.simulator.autoStart') && settings.autoStart) this.start();
+      if (e.affectsConfiguration('kafkaGroups.simulator.autoStart') && settings.autoStart) {
+        this.start().catch((err: unknown) => this.log.error('the simulator could not start', err));
+      }
       return;
     }
     if (e.affectsConfiguration('kafkaGroups.simulator.speed')) this.current.setSpeed(settings.speed);
@@ -134,7 +153,7 @@ export class SimulatorController implements vscode.Disposable {
           `Built-ins: ${BUILTIN_SCENARIOS.map((b) => b.name).join(', ')}.`;
         this.log.warn(message);
         void vscode.window.showWarningMessage(`Kafka Groups: ${message}`);
-      } else this.start(s);
+      } else if (this.factory !== undefined) this.startLoaded(this.factory, s);
     }
     if (e.affectsConfiguration('kafkaGroups.simulator.protocol'))
       this.current.switchProtocol(settings.protocol);
