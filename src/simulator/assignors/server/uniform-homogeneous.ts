@@ -18,22 +18,21 @@ import {
   type KafkaVersion,
   type OrderingMode,
   type SubscribedTopicDescriber,
-  type TopicId,
 } from '../api';
 import {
   assignmentPartitionOrder,
   assignmentTopicOrder,
   compareStrings,
-  editableCopy,
-  freshOutput,
-  memberIdOrder,
+  canonicalCopy,
+  FreshOutputs,
+  orderedMembers,
   PartitionList,
+  TopicTable,
   unchangedOutput,
   type AssignmentEditor,
-  type ReadonlyAssignment,
 } from './common';
-
-const EMPTY: ReadonlyAssignment = new Map();
+import { EditLog } from './edit-log';
+import { AssignmentTable } from '../assignment-view';
 
 export function assignUniformHomogeneous(
   spec: GroupSpec,
@@ -41,33 +40,35 @@ export function assignUniformHomogeneous(
   ordering: OrderingMode,
   version: KafkaVersion = DEFAULT_KAFKA_VERSION,
 ): GroupAssignment {
-  const memberIds = memberIdOrder(spec, ordering);
+  const { ids: memberIds, specs } = orderedMembers(spec, ordering);
   const result: GroupAssignment = new Map();
   if (memberIds.length === 0) return result;
-  const firstSubscription = [...(spec.members.get(memberIds[0])?.subscribedTopicIds ?? [])];
+  const firstSubscription = [...specs[0].subscribedTopicIds];
   const topicOrder =
     ordering === 'exact'
       ? javaHashOrder(JAVA_UUID, firstSubscription, 'copy')
       : firstSubscription.sort(compareStrings);
   if (topicOrder.length === 0) return result;
-  const topicIndex = new Map<TopicId, number>();
-  topicOrder.forEach((t, i) => topicIndex.set(t, i));
+  // Topics numbered in iteration order: 0 … T-1 are the subscribed ones.
+  const table = new TopicTable();
+  for (const t of topicOrder) table.intern(t);
+  const topicCount = topicOrder.length;
 
   // Unassigned partitions: topic by topic in iteration order, then those revoked below.
   let total = 0;
-  const counts: number[] = [];
-  for (const t of topicOrder) {
-    const n = topics.numPartitions(t);
+  const counts = new Int32Array(topicCount);
+  for (let ti = 0; ti < topicCount; ti++) {
+    const n = topics.numPartitions(topicOrder[ti]);
     if (n === -1) {
       throw new PartitionAssignorError(
-        `Members are subscribed to topic ${t} which doesn't exist in the topic metadata.`,
+        `Members are subscribed to topic ${topicOrder[ti]} which doesn't exist in the topic metadata.`,
       );
     }
-    counts.push(n);
+    counts[ti] = n;
     total += n;
   }
   const unassigned = new PartitionList(total);
-  for (let ti = 0; ti < topicOrder.length; ti++) {
+  for (let ti = 0; ti < topicCount; ti++) {
     const t = topicOrder[ti];
     for (let p = 0; p < counts[ti]; p++) if (!spec.isPartitionAssigned(t, p)) unassigned.push(ti, p);
   }
@@ -76,13 +77,16 @@ export function assignUniformHomogeneous(
   const minQuota = Math.floor(total / memberCount);
   let remainingExtra = total % memberCount;
   const legacyExtra = version === '4.0';
-  const edits: (AssignmentEditor | undefined)[] = new Array<AssignmentEditor | undefined>(memberCount);
+  // Exact mode logs Kafka's edits; canonical mode edits plain copies.
+  const log = ordering === 'exact' ? new EditLog(memberCount, table) : null;
+  const edits: (AssignmentEditor | undefined)[] = new Array<AssignmentEditor | undefined>(
+    log === null ? memberCount : 0,
+  );
   const unfilled: number[] = [];
   const unfilledQuota: number[] = [];
-  const olds: ReadonlyAssignment[] = memberIds.map((id) => spec.members.get(id)?.assignment ?? EMPTY);
 
   for (let memberIndex = 0; memberIndex < memberCount; memberIndex++) {
-    const old = olds[memberIndex];
+    const old = specs[memberIndex].assignment;
     let quota = minQuota;
     let hasExtra = false;
     if (remainingExtra > 0) {
@@ -92,36 +96,39 @@ export function assignUniformHomogeneous(
     }
 
     // Order only matters when something must be dropped; skip it otherwise.
-    let kept = 0;
-    let foreign = false;
-    for (const [t, ps] of old) {
-      if (topicIndex.has(t)) kept += ps.size;
-      else foreign = true;
-    }
-    if (!foreign && kept <= quota) {
-      quota -= kept;
-    } else {
-      let edit: AssignmentEditor | undefined;
-      for (const t of assignmentTopicOrder(old, ordering)) {
-        const ps = old.get(t) as ReadonlySet<number>;
-        const ti = topicIndex.get(t);
-        if (ti === undefined) {
-          edit ??= editableCopy(old, ordering);
-          edit.removeTopic(t);
-        } else if (ps.size <= quota) {
-          quota -= ps.size;
-        } else {
-          for (const p of assignmentPartitionOrder(ps, ordering)) {
-            if (quota > 0) quota--;
-            else {
-              edit ??= editableCopy(old, ordering);
-              edit.removePartition(t, p);
-              unassigned.push(ti, p);
+    if (old.size > 0) {
+      let kept = 0;
+      let foreign = false;
+      old.forEach((ps, t) => {
+        const ti = table.indexOf(t);
+        if (ti !== undefined && ti < topicCount) kept += ps.size;
+        else foreign = true;
+      });
+      if (!foreign && kept <= quota) {
+        quota -= kept;
+      } else {
+        let edit: AssignmentEditor | undefined;
+        for (const t of assignmentTopicOrder(old, ordering)) {
+          const ps = old.get(t) as ReadonlySet<number>;
+          const ti = table.indexOf(t);
+          if (ti === undefined || ti >= topicCount) {
+            if (log !== null) log.removeTopic(memberIndex, table.intern(t));
+            else (edit ??= canonicalCopy(old)).removeTopic(t);
+          } else if (ps.size <= quota) {
+            quota -= ps.size;
+          } else {
+            for (const p of assignmentPartitionOrder(ps, ordering)) {
+              if (quota > 0) quota--;
+              else {
+                if (log !== null) log.removePartition(memberIndex, ti, p);
+                else (edit ??= canonicalCopy(old)).removePartition(t, p);
+                unassigned.push(ti, p);
+              }
             }
           }
         }
+        if (log === null) edits[memberIndex] = edit;
       }
-      edits[memberIndex] = edit;
     }
 
     if (!legacyExtra && quota > 0 && hasExtra && memberCount - memberIndex > remainingExtra) {
@@ -148,25 +155,44 @@ export function assignUniformHomogeneous(
   }
   if (next < unassigned.length) throw new PartitionAssignorError('Partitions were left unassigned');
 
+  // Outputs are views of the list (where slices fit as they are) and of what follows it.
+  const out = new AssignmentTable(table.ids, unassigned.partition, unassigned.length);
+  const fresh = new FreshOutputs(unassigned, table, ordering, out);
+  if (log !== null) {
+    for (let i = 0; i < memberCount; i++) {
+      const from = sliceStart[i];
+      if (from < 0 || specs[i].assignment.size === 0) continue;
+      // Kafka copies the map before adding, even when nothing is left to add.
+      log.copy(i);
+      for (let k = from; k < sliceEnd[i]; k++)
+        log.addPartition(i, unassigned.topic[k], unassigned.partition[k]);
+    }
+    for (let i = 0; i < memberCount; i++) {
+      const old = specs[i].assignment;
+      let output;
+      if (sliceStart[i] >= 0 && old.size === 0) output = fresh.output(sliceStart[i], sliceEnd[i]);
+      else output = log.isCopied(i) ? log.output(i, old, out) : unchangedOutput(old);
+      result.set(memberIds[i], output);
+    }
+    return result;
+  }
   for (let i = 0; i < memberCount; i++) {
-    const memberId = memberIds[i];
-    const old = olds[i];
+    const old = specs[i].assignment;
     const from = sliceStart[i];
+    const to = sliceEnd[i];
     let edit = edits[i];
     if (from < 0) {
-      result.set(memberId, edit !== undefined ? edit.toOutput() : unchangedOutput(old));
+      result.set(memberIds[i], edit !== undefined ? edit.toOutput() : unchangedOutput(old));
       continue;
     }
-    const to = sliceEnd[i];
     if (edit === undefined && old.size === 0) {
-      result.set(memberId, freshOutput(unassigned, from, to, topicOrder, ordering));
+      result.set(memberIds[i], fresh.output(from, to));
       continue;
     }
-    // Kafka copies the map before adding, even when nothing is left to add.
-    edit ??= editableCopy(old, ordering);
+    edit ??= canonicalCopy(old);
     for (let k = from; k < to; k++)
       edit.addPartition(topicOrder[unassigned.topic[k]], unassigned.partition[k]);
-    result.set(memberId, edit.toOutput());
+    result.set(memberIds[i], edit.toOutput());
   }
   return result;
 }
