@@ -18,10 +18,8 @@ function grow(a: Int32Array, n: number): Int32Array<ArrayBuffer> {
 
 /** The entries of one assign call's outputs. Fill it, take views, then leave it alone. */
 export class AssignmentTable {
-  /** Entry e: topic number topic[e], partitions data[start[e] … end[e]). */
-  topic = new Int32Array(0);
-  start = new Int32Array(0);
-  end = new Int32Array(0);
+  /** Entry e: topic number entries[3e], partitions data[entries[3e + 1] … entries[3e + 2]). */
+  entries: Int32Array;
   count = 0;
 
   /**
@@ -33,13 +31,9 @@ export class AssignmentTable {
     readonly ids: readonly TopicId[],
     public data: Int32Array = new Int32Array(0),
     public used = data.length,
-    expectedEntries = 0,
+    expectedEntries = 16,
   ) {
-    if (expectedEntries > 0) {
-      this.topic = new Int32Array(expectedEntries);
-      this.start = new Int32Array(expectedEntries);
-      this.end = new Int32Array(expectedEntries);
-    }
+    this.entries = new Int32Array(3 * Math.max(1, expectedEntries));
   }
 
   /** Room for n more partitions in `data`, to write from `used` (then `add` and move `used`). */
@@ -50,17 +44,18 @@ export class AssignmentTable {
 
   /** Adds an entry: topic t with data[from, to). */
   add(t: number, from: number, to: number): void {
-    const e = this.count;
-    if (e === this.topic.length) {
-      const n = Math.max(e + 1, 256);
-      this.topic = grow(this.topic, n);
-      this.start = grow(this.start, n);
-      this.end = grow(this.end, n);
-    }
-    this.topic[e] = t;
-    this.start[e] = from;
-    this.end[e] = to;
-    this.count = e + 1;
+    const k = 3 * this.count;
+    if (k === this.entries.length) this.entries = grow(this.entries, k + 3);
+    const entries = this.entries;
+    entries[k] = t;
+    entries[k + 1] = from;
+    entries[k + 2] = to;
+    this.count++;
+  }
+
+  /** The topic id of entry e. */
+  topicId(e: number): TopicId {
+    return this.ids[this.entries[3 * e]];
   }
 
   /** Adds an entry with the n partitions just written at `used` (of the own buffer). */
@@ -97,12 +92,12 @@ export class AssignmentView implements Map<TopicId, Set<number>> {
   private find(id: TopicId): number {
     const table = this.table;
     if (this.to - this.from <= SCAN_LIMIT) {
-      for (let e = this.from; e < this.to; e++) if (table.ids[table.topic[e]] === id) return e;
+      for (let e = this.from; e < this.to; e++) if (table.topicId(e) === id) return e;
       return -1;
     }
     if (this.index === null) {
       this.index = new Map();
-      for (let e = this.from; e < this.to; e++) this.index.set(table.ids[table.topic[e]], e);
+      for (let e = this.from; e < this.to; e++) this.index.set(table.topicId(e), e);
     }
     return this.index.get(id) ?? -1;
   }
@@ -112,9 +107,9 @@ export class AssignmentView implements Map<TopicId, Set<number>> {
     const sets = (this.sets ??= new Array<PartitionSet | undefined>(this.to - this.from));
     let set = sets[e - this.from];
     if (set === undefined) {
-      const { data } = this.table;
-      const from = this.table.start[e];
-      const to = this.table.end[e];
+      const { data, entries } = this.table;
+      const from = entries[3 * e + 1];
+      const to = entries[3 * e + 2];
       let ascending = true;
       for (let k = from + 1; k < to && ascending; k++) ascending = data[k - 1] < data[k];
       set = new PartitionSet(data, from, to, ascending);
@@ -137,7 +132,7 @@ export class AssignmentView implements Map<TopicId, Set<number>> {
   private writable(): Map<TopicId, Set<number>> {
     if (this.mutable === null) {
       const m = new Map<TopicId, Set<number>>();
-      for (let e = this.from; e < this.to; e++) m.set(this.table.ids[this.table.topic[e]], this.setAt(e));
+      for (let e = this.from; e < this.to; e++) m.set(this.table.topicId(e), this.setAt(e));
       this.mutable = m;
       this.sets = null;
       this.index = null;
@@ -167,18 +162,18 @@ export class AssignmentView implements Map<TopicId, Set<number>> {
       return;
     }
     for (let e = this.from; e < this.to; e++) {
-      callback.call(thisArg, this.setAt(e), this.table.ids[this.table.topic[e]], this);
+      callback.call(thisArg, this.setAt(e), this.table.topicId(e), this);
     }
   }
 
   entries(): MapIterator<[TopicId, Set<number>]> {
     if (this.mutable !== null) return this.mutable.entries();
-    return new ViewIterator(this.from, this.to, (e) => [this.table.ids[this.table.topic[e]], this.setAt(e)]);
+    return new ViewIterator(this.from, this.to, (e) => [this.table.topicId(e), this.setAt(e)]);
   }
 
   keys(): MapIterator<TopicId> {
     if (this.mutable !== null) return this.mutable.keys();
-    return new ViewIterator(this.from, this.to, (e) => this.table.ids[this.table.topic[e]]);
+    return new ViewIterator(this.from, this.to, (e) => this.table.topicId(e));
   }
 
   values(): MapIterator<Set<number>> {

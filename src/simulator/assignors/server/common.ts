@@ -131,17 +131,6 @@ export function assignmentPartitionOrder(parts: ReadonlySet<number>, ordering: O
   return ordering === 'exact' ? javaIntSetOrder(list, 'copy') : list.sort((x, y) => x - y);
 }
 
-/** A canonical output assignment: topics sorted, partitions ascending. */
-export function canonicalAssignment(
-  entries: Iterable<readonly [TopicId, Iterable<number>]>,
-): MemberAssignment {
-  const sorted = [...entries]
-    .map(([t, ps]) => [t, [...ps].sort((x, y) => x - y)] as const)
-    .filter(([, ps]) => ps.length > 0)
-    .sort((a, b) => compareStrings(a[0], b[0]));
-  return new Map(sorted.map(([t, ps]) => [t, new Set(ps)]));
-}
-
 interface PartitionLog {
   /** The `new HashSet<>(capacity)` the set started from (undefined: the default constructor). */
   readonly capacity: number | undefined;
@@ -158,7 +147,7 @@ interface PartitionLog {
  * iteration order. Partition sets without removals take a fast path (javaIntSetOrder), and runs
  * of `computeIfAbsent` on one topic are shortened (only the first two calls can grow the map).
  */
-export class JavaAssignment implements AssignmentEditor {
+export class JavaAssignment {
   private readonly topicLog: TopicId[] = [];
   private readonly topicRemoved: boolean[] = [];
   private readonly sets = new Map<TopicId, PartitionLog>();
@@ -257,54 +246,6 @@ export class JavaAssignment implements AssignmentEditor {
 }
 
 /**
- * Edits on a copy of a member's target assignment; the output follows the ordering mode. Callers
- * remove only partitions the copy holds and add only partitions it does not (as Kafka's builders do).
- */
-export interface AssignmentEditor {
-  removeTopic(t: TopicId): void;
-  removePartition(t: TopicId, p: number): void;
-  addPartition(t: TopicId, p: number, initialCapacity?: number): void;
-  toOutput(): MemberAssignment;
-}
-
-class PlainAssignment implements AssignmentEditor {
-  private readonly map = new Map<TopicId, Set<number>>();
-
-  constructor(old: ReadonlyAssignment) {
-    for (const [t, ps] of old) this.map.set(t, new Set(ps));
-  }
-
-  removeTopic(t: TopicId): void {
-    this.map.delete(t);
-  }
-
-  removePartition(t: TopicId, p: number): void {
-    const set = this.map.get(t);
-    if (set === undefined) return;
-    set.delete(p);
-    if (set.size === 0) this.map.delete(t);
-  }
-
-  addPartition(t: TopicId, p: number): void {
-    let set = this.map.get(t);
-    if (set === undefined) {
-      set = new Set();
-      this.map.set(t, set);
-    }
-    set.add(p);
-  }
-
-  toOutput(): MemberAssignment {
-    return canonicalAssignment(this.map);
-  }
-}
-
-/** A deep copy of `old` to edit in canonical mode (exact mode logs its edits: EditLog). */
-export function canonicalCopy(old: ReadonlyAssignment): AssignmentEditor {
-  return new PlainAssignment(old);
-}
-
-/**
  * The output for a member whose assignment the assignor left alone: the input map itself, as
  * Kafka hands back the same immutable map. Canonical mode does not rewrite it either (sorting
  * every untouched member would cost more than the assignment); it sorts what it builds.
@@ -337,6 +278,73 @@ export class PartitionList {
     this.partition[this.length] = partition;
     this.length++;
   }
+}
+
+/**
+ * A (topic number, partition) pair as one number below 2^53 that sorts like the pair:
+ * topic · 2^32 + (partition + 2^31).
+ */
+export function pairKey(t: number, p: number): number {
+  return t * 4294967296 + (p + 2147483648);
+}
+
+export function pairTopic(key: number): number {
+  return Math.floor(key / 4294967296);
+}
+
+export function pairPartition(key: number): number {
+  return key - pairTopic(key) * 4294967296 - 2147483648;
+}
+
+let pairScratch = new Float64Array(64);
+
+/** How many partitions `a` holds of topics numbered below topicCount. */
+export function countPairs(a: ReadonlyAssignment, topics: TopicTable, topicCount: number): number {
+  let n = 0;
+  a.forEach((ps, id) => {
+    const t = topics.indexOf(id);
+    if (t !== undefined && t < topicCount) n += ps.size;
+  });
+  return n;
+}
+
+/**
+ * The pairs of `a` of topics numbered below topicCount, sorted (a shared scratch array, with
+ * room for `extra` more after them): the canonical order when topic numbers follow topic ids.
+ */
+export function sortedPairs(
+  a: ReadonlyAssignment,
+  topics: TopicTable,
+  topicCount: number,
+  extra = 0,
+): Float64Array {
+  const n = countPairs(a, topics, topicCount);
+  if (pairScratch.length < n + extra)
+    pairScratch = new Float64Array(Math.max(n + extra, 2 * pairScratch.length));
+  const keys = pairScratch;
+  let k = 0;
+  a.forEach((ps, id) => {
+    const t = topics.indexOf(id);
+    if (t === undefined || t >= topicCount) return;
+    for (const p of ps) keys[k++] = pairKey(t, p);
+  });
+  keys.subarray(0, n).sort();
+  return keys;
+}
+
+/** Sorts keys[0, n) and adds them to `out` as entries, one per topic, partitions ascending. */
+export function addSortedPairs(keys: Float64Array, n: number, out: AssignmentTable): void {
+  keys.subarray(0, n).sort();
+  const d = out.reserve(n);
+  const o = out.used;
+  for (let k = 0; k < n;) {
+    const t = pairTopic(keys[k]);
+    let e = k;
+    for (; e < n && pairTopic(keys[e]) === t; e++) d[o + e] = pairPartition(keys[e]);
+    out.add(t, o + k, o + e);
+    k = e;
+  }
+  out.used += n;
 }
 
 /** Scratch of FreshOutputs and orderedMembers (each use is one call, so all share it). */
@@ -457,21 +465,9 @@ export class FreshOutputs {
     }
     const n = to - from;
     if (fresh.keys.length < n) fresh.keys = new Float64Array(Math.max(n, fresh.keys.length * 2));
-    const keys = fresh.keys.subarray(0, n);
-    // (topic, partition + 2^31) as one number below 2^53, sorted numerically.
-    for (let k = 0; k < n; k++)
-      keys[k] = list.topic[from + k] * 2 ** 32 + (list.partition[from + k] + 2 ** 31);
-    keys.sort();
-    const d = out.reserve(n);
-    const o = out.used;
-    for (let k = 0; k < n;) {
-      const t = Math.floor(keys[k] / 2 ** 32);
-      let e = k;
-      for (; e < n && Math.floor(keys[e] / 2 ** 32) === t; e++) d[o + e] = keys[e] - t * 2 ** 32 - 2 ** 31;
-      out.add(t, o + k, o + e);
-      k = e;
-    }
-    out.used += n;
+    const keys = fresh.keys;
+    for (let k = 0; k < n; k++) keys[k] = pairKey(list.topic[from + k], list.partition[from + k]);
+    addSortedPairs(keys, n, out);
     return true;
   }
 

@@ -40,16 +40,35 @@ const scratch = {
   setTo: new Int32Array(64),
   keys: new Int32Array(64),
   topicOrder: new Int32Array(64),
+  touched: new Int32Array(64),
+};
+
+/**
+ * The log's arrays, shared by all logs: an assign call builds one log and is done with it before
+ * the next call starts (the latest log owns them; an older one refuses to be read).
+ */
+const buffers = {
+  owner: null as EditLog | null,
+  member: new Int32Array(256),
+  topic: new Int32Array(256),
+  partition: new Int32Array(256),
+  capacity: new Int32Array(256),
+  kind: new Uint8Array(256),
+  copied: new Uint8Array(256),
+  rows: new Int32Array(256),
+  memberStart: new Int32Array(257),
+  next: new Int32Array(256),
+  empties: new Uint8Array(256),
 };
 
 export class EditLog {
-  // One row per edit, in the order the builder made them (allocated with the first edit).
-  private member = EMPTY;
-  private topic = EMPTY;
-  private partition = EMPTY;
+  // One row per edit, in the order the builder made them.
+  private member: Int32Array;
+  private topic: Int32Array;
+  private partition: Int32Array;
   /** ADD: the new set's initial capacity (DEFAULT_CAPACITY: `new HashSet<>()`); else the kind. */
-  private capacity = EMPTY;
-  private kind = new Uint8Array(0);
+  private capacity: Int32Array;
+  private kind: Uint8Array;
   private count = 0;
   private readonly copied: Uint8Array;
 
@@ -62,22 +81,32 @@ export class EditLog {
 
   /** `expectedEdits`: room to make up front. */
   constructor(
-    memberCount: number,
+    private readonly memberCount: number,
     private readonly topics: TopicTable,
     expectedEdits = 0,
   ) {
-    this.copied = new Uint8Array(memberCount);
-    if (expectedEdits > 0) this.allocate(expectedEdits);
+    const b = buffers;
+    b.owner = this;
+    if (b.copied.length < memberCount) b.copied = new Uint8Array(Math.max(memberCount, b.copied.length * 2));
+    else b.copied.fill(0, 0, memberCount);
+    this.copied = b.copied;
+    this.member = b.member;
+    this.topic = b.topic;
+    this.partition = b.partition;
+    this.capacity = b.capacity;
+    this.kind = b.kind;
+    if (expectedEdits > this.member.length) this.allocate(expectedEdits);
   }
 
   private allocate(n: number): void {
-    this.member = grow(this.member, n);
-    this.topic = grow(this.topic, n);
-    this.partition = grow(this.partition, n);
-    this.capacity = grow(this.capacity, n);
+    const b = buffers;
+    this.member = b.member = grow(this.member, n);
+    this.topic = b.topic = grow(this.topic, n);
+    this.partition = b.partition = grow(this.partition, n);
+    this.capacity = b.capacity = grow(this.capacity, n);
     const k = new Uint8Array(this.member.length);
     k.set(this.kind);
-    this.kind = k;
+    this.kind = b.kind = k;
   }
 
   /** True once the member's assignment was copied (it has an output of its own). */
@@ -107,7 +136,7 @@ export class EditLog {
 
   private push(m: number, t: number, p: number, kind: number, capacity: number): void {
     const i = this.count;
-    if (i === this.member.length) this.allocate(Math.max(256, i + 1));
+    if (i === this.member.length) this.allocate(i + 1);
     this.member[i] = m;
     this.topic[i] = t;
     this.partition[i] = p;
@@ -120,21 +149,36 @@ export class EditLog {
   /** Groups the rows by member (a stable counting sort); no edits after this. */
   private seal(): void {
     this.sealed = true;
-    const members = this.copied.length;
-    const start = new Int32Array(members + 1);
-    for (let i = 0; i < this.count; i++) start[this.member[i] + 1]++;
+    const b = buffers;
+    const members = this.memberCount;
+    const count = this.count;
+    if (b.memberStart.length < members + 1)
+      b.memberStart = new Int32Array(Math.max(members + 1, 2 * b.memberStart.length));
+    if (b.rows.length < count) {
+      const n = Math.max(count, 2 * b.rows.length);
+      b.rows = new Int32Array(n);
+      b.next = new Int32Array(n);
+      b.empties = new Uint8Array(n);
+    }
+    const start = b.memberStart;
+    start.fill(0, 0, members + 1);
+    for (let i = 0; i < count; i++) start[this.member[i] + 1]++;
     for (let m = 0; m < members; m++) start[m + 1] += start[m];
-    const rows = new Int32Array(this.count);
-    const fill = start.slice(0, members);
-    for (let i = 0; i < this.count; i++) rows[fill[this.member[i]]++] = i;
+    // Place each row at the end of its member's run, walking backwards (keeps the order).
+    const rows = b.rows;
+    for (let i = count - 1; i >= 0; i--) rows[--start[this.member[i] + 1]] = i;
+    // start[m + 1] is now where member m's rows begin: shift back to start[m].
+    for (let m = 0; m < members; m++) start[m] = start[m + 1];
+    start[members] = count;
     this.rows = rows;
     this.memberStart = start;
-    this.next = new Int32Array(this.count);
-    this.empties = new Uint8Array(this.count);
+    this.next = b.next;
+    this.empties = b.empties;
   }
 
   /** Member m's assignment after its edits (it must have been copied), in Java's order. */
   output(m: number, old: ReadonlyAssignment, out: AssignmentTable): MemberAssignment {
+    if (buffers.owner !== this) throw new Error('internal: an EditLog was read after another one was made');
     if (!this.sealed) this.seal();
     return this.fastOutput(m, old, out) ?? this.slowOutput(m, old);
   }
@@ -163,7 +207,7 @@ export class EditLog {
     const oldCount = old.size;
     if (sc.keys.length < oldCount) sc.keys = grow(sc.keys, oldCount);
     let k = 0;
-    for (const t of old.keys()) sc.keys[k++] = topics.intern(t);
+    if (oldCount > 0) for (const t of old.keys()) sc.keys[k++] = topics.intern(t);
     const topicCount = topics.size;
     if (sc.stamp.length < topicCount) growTopicScratch(topicCount);
     const gen = ++sc.gen;
@@ -182,7 +226,9 @@ export class EditLog {
     // Each topic's rows, chained in order.
     const from = this.memberStart[m];
     const to = this.memberStart[m + 1];
-    const touched: number[] = [];
+    if (sc.touched.length < to - from) sc.touched = grow(sc.touched, to - from);
+    const touched = sc.touched;
+    let touchedCount = 0;
     for (let r = from; r < to; r++) {
       const i = this.rows[r];
       const t = this.topic[i];
@@ -191,14 +237,14 @@ export class EditLog {
       if (stamp[t] !== gen) {
         stamp[t] = gen;
         chainHead[t] = i;
-        if (inOld[t] !== gen) touched.push(t);
+        if (inOld[t] !== gen) touched[touchedCount++] = t;
       } else this.next[chainTail[t]] = i;
       chainTail[t] = i;
     }
 
     // Each topic's partition set: the copy of the old set (if any), then its rows.
     const ids = topics.ids;
-    for (let j = 0; j < oldCount + touched.length; j++) {
+    for (let j = 0; j < oldCount + touchedCount; j++) {
       const t = j < oldCount ? (oldOrder as Int32Array)[j] : touched[j - oldCount];
       let present = false;
       if (j < oldCount) {

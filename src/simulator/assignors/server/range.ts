@@ -4,6 +4,7 @@
  * topic's partitions are cut into contiguous ranges, the first (n mod c) subscribers getting one
  * extra. Homogeneous groups use the first sorted member's topics for everyone.
  */
+import { tableSizeFor } from '../../java/hash';
 import { capacityFor, HashOrderSim } from '../../java/hash-order-sim';
 import { JAVA_UUID } from '../../java/keys';
 import { javaHashOrder } from '../../java/order';
@@ -20,15 +21,6 @@ import { AssignmentTable } from '../assignment-view';
 import { identity } from '../partition-set';
 import { compareStrings, orderedMembers, TopicTable } from './common';
 
-/** Per topic number: partitions, subscribers, and Kafka's quota state (minQuota -1: not yet computed). */
-interface RangeTopics {
-  numPartitions: Int32Array;
-  numMembers: Int32Array;
-  minQuota: Int32Array;
-  extra: Int32Array;
-  next: Int32Array;
-}
-
 /**
  * A subscription's topics (numbers) in the order the member's output lists them: Java's order of
  * `new HashMap<>(capacity)` filled in subscription order (exact), or sorted by id (canonical).
@@ -43,13 +35,33 @@ interface Layout {
 
 /** A subscription (a set of topic ids several members may share) and its members' progress. */
 interface Subscription {
-  /** Its topics (numbers) in iteration order. */
-  readonly list: Int32Array;
-  /** active[0, activeCount): its topics that still have partitions left. */
-  readonly active: Int32Array;
+  /** Its topics (numbers) in iteration order: pool[from, from + length). */
+  readonly from: number;
+  readonly length: number;
+  /** pool[activeFrom, activeFrom + activeCount): its topics that still have partitions left. */
+  readonly activeFrom: number;
   activeCount: number;
   layout: Layout | null;
 }
+
+/**
+ * Per-topic state of one call, kept between calls (an assign call runs to its end before the next
+ * starts, and every call sets what it reads): numbers of partitions and subscribers, Kafka's
+ * quota state (minQuota -1: not computed yet), the range the current member got, and `got[t]` =
+ * member index + 1 when that member got one. `pool` holds the subscriptions' topic lists.
+ */
+const scratch = {
+  numPartitions: new Int32Array(64),
+  numMembers: new Int32Array(64),
+  minQuota: new Int32Array(64),
+  extra: new Int32Array(64),
+  next: new Int32Array(64),
+  starts: new Int32Array(64),
+  ends: new Int32Array(64),
+  got: new Int32Array(64),
+  pool: new Int32Array(256),
+  buckets: new Int32Array(64),
+};
 
 const sim = new HashOrderSim();
 
@@ -62,82 +74,73 @@ export function assignRange(
   if (spec.members.size === 0) return result;
   const { ids: sorted, specs } = sortedMembers(spec);
   const table = new TopicTable();
-  const topics: RangeTopics = {
-    numPartitions: new Int32Array(16),
-    numMembers: new Int32Array(16),
-    minQuota: new Int32Array(0),
-    extra: new Int32Array(0),
-    next: new Int32Array(0),
-  };
-  const topicNumber = (id: TopicId): number => {
-    let t = table.indexOf(id);
-    if (t !== undefined) return t;
-    const n = describer.numPartitions(id);
-    if (n === -1) throw new PartitionAssignorError('Member is subscribed to a non-existent topic');
-    t = table.intern(id);
-    if (t === topics.numPartitions.length) {
-      topics.numPartitions = grow(topics.numPartitions);
-      topics.numMembers = grow(topics.numMembers);
-    }
-    topics.numPartitions[t] = n;
-    return t;
-  };
-  const subscriptionTopics = (subs: ReadonlySet<TopicId>): Int32Array => {
-    const list = new Int32Array(subs.size);
-    let k = 0;
-    for (const id of subs) list[k++] = topicNumber(id);
-    return list;
-  };
+  const sc = scratch;
+
   // Members of one subscription share its topic list, its output layout and the list of its
   // topics that still have partitions to hand out (the others give every later member nothing).
   const homogeneous = spec.subscriptionType === 'HOMOGENEOUS';
   const bySubscription = new Map<ReadonlySet<TopicId>, Subscription>();
-  const subscriptionOf = (subs: ReadonlySet<TopicId>): Subscription => {
-    let s = bySubscription.get(subs);
-    if (s === undefined) {
-      const list = subscriptionTopics(subs);
-      s = { list, active: list.slice(), activeCount: list.length, layout: null };
-      bySubscription.set(subs, s);
-    }
-    return s;
-  };
   const memberSubscriptions = new Array<Subscription>(sorted.length);
-  if (homogeneous) {
-    const s = subscriptionOf(specs[0].subscribedTopicIds);
-    for (const t of s.list) topics.numMembers[t] = sorted.length;
-    memberSubscriptions.fill(s);
-  } else {
-    for (let i = 0; i < sorted.length; i++) {
-      const s = (memberSubscriptions[i] = subscriptionOf(specs[i].subscribedTopicIds));
-      for (const t of s.list) topics.numMembers[t]++;
+  let poolUsed = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    const subs = specs[homogeneous ? 0 : i].subscribedTopicIds;
+    let sub = bySubscription.get(subs);
+    if (sub === undefined) {
+      const n = subs.size;
+      if (sc.pool.length < poolUsed + 2 * n) sc.pool = grow(sc.pool, poolUsed + 2 * n);
+      const pool = sc.pool;
+      let k = poolUsed;
+      for (const id of subs) {
+        let t = table.indexOf(id);
+        if (t === undefined) {
+          const partitions = describer.numPartitions(id);
+          if (partitions === -1)
+            throw new PartitionAssignorError('Member is subscribed to a non-existent topic');
+          t = table.intern(id);
+          if (t === sc.numPartitions.length) growTopicScratch();
+          sc.numPartitions[t] = partitions;
+          sc.numMembers[t] = 0;
+        }
+        pool[k] = t;
+        pool[k + n] = t;
+        k++;
+      }
+      sub = { from: poolUsed, length: n, activeFrom: poolUsed + n, activeCount: n, layout: null };
+      poolUsed += 2 * n;
+      bySubscription.set(subs, sub);
     }
+    memberSubscriptions[i] = sub;
+    if (homogeneous) {
+      memberSubscriptions.fill(sub);
+      for (let k = sub.from; k < sub.from + sub.length; k++) sc.numMembers[sc.pool[k]] = sorted.length;
+      break;
+    }
+    for (let k = sub.from; k < sub.from + sub.length; k++) sc.numMembers[sc.pool[k]]++;
   }
   const topicCount = table.size;
-  topics.minQuota = new Int32Array(topicCount).fill(-1);
-  topics.extra = new Int32Array(topicCount);
-  topics.next = new Int32Array(topicCount);
-  const numPartitions = topics.numPartitions;
+  const { numPartitions, numMembers, minQuota, extra, next, starts, ends, got, pool } = sc;
+  minQuota.fill(-1, 0, topicCount);
+  extra.fill(0, 0, topicCount);
+  next.fill(0, 0, topicCount);
+  got.fill(0, 0, topicCount);
 
-  const starts = new Int32Array(topicCount);
-  const ends = new Int32Array(topicCount);
-  /** got[t] = i + 1 when member i got a range of topic t. */
-  const got = new Int32Array(topicCount);
-  let maxPartitions = 0;
-  for (let t = 0; t < topicCount; t++) maxPartitions = Math.max(maxPartitions, numPartitions[t]);
-  // Outputs are views of [0, 1, 2, …]: a range [start, end) is Kafka's RangeSet, iterated ascending.
   // At most one entry per member and topic, and one per partition.
   let expected = 0;
-  for (let t = 0; t < topicCount; t++) expected += Math.min(numPartitions[t], topics.numMembers[t]);
+  let maxPartitions = 0;
+  for (let t = 0; t < topicCount; t++) {
+    expected += Math.min(numPartitions[t], numMembers[t]);
+    maxPartitions = Math.max(maxPartitions, numPartitions[t]);
+  }
+  // Outputs are views of [0, 1, 2, …]: a range [start, end) is Kafka's RangeSet, iterated ascending.
   const out = new AssignmentTable(table.ids, identity(maxPartitions), maxPartitions, expected);
-  const { minQuota, extra, next, numMembers } = topics;
   for (let i = 0; i < sorted.length; i++) {
     const sub = memberSubscriptions[i];
     // Each topic's range for this member (the topics are independent, so any order will do):
     // Kafka's addPartitionsToAssignment.
     let count = 0;
-    const active = sub.active;
-    for (let k = 0; k < sub.activeCount;) {
-      const t = active[k];
+    const activeFrom = sub.activeFrom;
+    for (let k = activeFrom; k < activeFrom + sub.activeCount;) {
+      const t = pool[k];
       if (minQuota[t] === -1) {
         minQuota[t] = Math.floor(numPartitions[t] / numMembers[t]);
         extra[t] = numPartitions[t] % numMembers[t];
@@ -156,26 +159,32 @@ export function assignRange(
         got[t] = i + 1;
         count++;
       }
-      if (end === numPartitions[t]) active[k] = active[--sub.activeCount];
+      if (end === numPartitions[t]) pool[k] = pool[activeFrom + --sub.activeCount];
       else k++;
     }
     const first = out.count;
     if (count > 0) {
-      const list = sub.list;
       // Kafka sizes the member's map for all its topics: new HashMap<>((int) (n / 0.75f) + 1).
-      const capacity = capacityFor(list.length);
+      const capacity = capacityFor(sub.length);
       const layout = (sub.layout ??=
-        ordering === 'exact' ? javaLayout(list, capacity, table) : sortedLayout(list, table));
-      if (count < list.length && !layout.exactSubsets) {
+        ordering === 'exact'
+          ? javaLayout(pool.subarray(sub.from, sub.from + sub.length), capacity, table)
+          : sortedLayout(pool.subarray(sub.from, sub.from + sub.length), table));
+      if (count < sub.length && !layout.exactSubsets) {
         // Work the subset's Java order out on its own.
         const some: TopicId[] = [];
-        for (const t of list) if (got[t] === i + 1) some.push(table.ids[t]);
+        for (let k = sub.from; k < sub.from + sub.length; k++)
+          if (got[pool[k]] === i + 1) some.push(table.ids[pool[k]]);
         for (const id of javaHashOrder(JAVA_UUID, some, capacity)) {
           const t = table.indexOf(id) as number;
           out.add(t, starts[t], ends[t]);
         }
       } else {
-        for (const t of layout.order) if (got[t] === i + 1) out.add(t, starts[t], ends[t]);
+        const order = layout.order;
+        for (let k = 0; k < order.length; k++) {
+          const t = order[k];
+          if (got[t] === i + 1) out.add(t, starts[t], ends[t]);
+        }
       }
     }
     result.set(sorted[i], out.view(first));
@@ -183,21 +192,32 @@ export function assignRange(
   return result;
 }
 
+function growTopicScratch(): void {
+  const n = scratch.numPartitions.length * 2;
+  scratch.numPartitions = grow(scratch.numPartitions, n);
+  scratch.numMembers = grow(scratch.numMembers, n);
+  scratch.minQuota = new Int32Array(n);
+  scratch.extra = new Int32Array(n);
+  scratch.next = new Int32Array(n);
+  scratch.starts = new Int32Array(n);
+  scratch.ends = new Int32Array(n);
+  scratch.got = new Int32Array(n);
+}
+
 function javaLayout(list: Int32Array, capacity: number, table: TopicTable): Layout {
   const n = list.length;
   // Without a resize (which only an overflowing bucket could cause) the order is by bucket,
   // stable: the same for every subset.
-  sim.begin(capacity);
+  const mask = tableSizeFor(capacity) - 1;
+  if (scratch.buckets.length <= mask) scratch.buckets = new Int32Array(mask + 1);
+  const buckets = scratch.buckets;
+  buckets.fill(0, 0, mask + 1);
   let exactSubsets = true;
-  const counts = new Map<number, number>();
-  const mask = tableSizeMask(capacity);
+  sim.begin(capacity);
   for (let k = 0; k < n; k++) {
     const h = table.hash(list[k]);
     sim.put(k, h);
-    const b = h & mask;
-    const c = (counts.get(b) ?? 0) + 1;
-    counts.set(b, c);
-    if (c > 8) exactSubsets = false;
+    if (++buckets[h & mask] > 8) exactSubsets = false;
   }
   const perm = new Int32Array(n);
   if (sim.finish(perm, 0) < 0) {
@@ -220,14 +240,8 @@ function sortedLayout(list: Int32Array, table: TopicTable): Layout {
   };
 }
 
-function tableSizeMask(capacity: number): number {
-  let cap = 1;
-  while (cap < capacity && cap < 1 << 30) cap *= 2;
-  return cap - 1;
-}
-
-function grow(a: Int32Array): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(a.length * 2);
+function grow(a: Int32Array, n: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(Math.max(n, a.length * 2));
   b.set(a);
   return b;
 }

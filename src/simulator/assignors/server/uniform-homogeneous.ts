@@ -20,16 +20,20 @@ import {
   type SubscribedTopicDescriber,
 } from '../api';
 import {
+  addSortedPairs,
   assignmentPartitionOrder,
   assignmentTopicOrder,
   compareStrings,
-  canonicalCopy,
+  countPairs,
   FreshOutputs,
   orderedMembers,
+  pairKey,
+  pairPartition,
+  pairTopic,
   PartitionList,
+  sortedPairs,
   TopicTable,
   unchangedOutput,
-  type AssignmentEditor,
 } from './common';
 import { EditLog } from './edit-log';
 import { AssignmentTable } from '../assignment-view';
@@ -77,11 +81,10 @@ export function assignUniformHomogeneous(
   const minQuota = Math.floor(total / memberCount);
   let remainingExtra = total % memberCount;
   const legacyExtra = version === '4.0';
-  // Exact mode logs Kafka's edits; canonical mode edits plain copies.
+  // Exact mode logs Kafka's edits. Canonical mode iterates sorted, so an edited member keeps
+  // the first kept[i] of its previous (topic, partition) pairs in that order (-1: not edited).
   const log = ordering === 'exact' ? new EditLog(memberCount, table) : null;
-  const edits: (AssignmentEditor | undefined)[] = new Array<AssignmentEditor | undefined>(
-    log === null ? memberCount : 0,
-  );
+  const kept = new Int32Array(log === null ? memberCount : 0).fill(-1);
   const unfilled: number[] = [];
   const unfilledQuota: number[] = [];
 
@@ -97,37 +100,38 @@ export function assignUniformHomogeneous(
 
     // Order only matters when something must be dropped; skip it otherwise.
     if (old.size > 0) {
-      let kept = 0;
+      let held = 0;
       let foreign = false;
       old.forEach((ps, t) => {
         const ti = table.indexOf(t);
-        if (ti !== undefined && ti < topicCount) kept += ps.size;
+        if (ti !== undefined && ti < topicCount) held += ps.size;
         else foreign = true;
       });
-      if (!foreign && kept <= quota) {
-        quota -= kept;
+      if (!foreign && held <= quota) {
+        quota -= held;
+      } else if (log === null) {
+        // Keep the first `quota` pairs in (topic, partition) order, give up the rest in order.
+        const keys = sortedPairs(old, table, topicCount);
+        const keep = Math.min(held, quota);
+        for (let k = keep; k < held; k++) unassigned.push(pairTopic(keys[k]), pairPartition(keys[k]));
+        quota -= keep;
+        kept[memberIndex] = keep;
       } else {
-        let edit: AssignmentEditor | undefined;
         for (const t of assignmentTopicOrder(old, ordering)) {
           const ps = old.get(t) as ReadonlySet<number>;
           const ti = table.indexOf(t);
-          if (ti === undefined || ti >= topicCount) {
-            if (log !== null) log.removeTopic(memberIndex, table.intern(t));
-            else (edit ??= canonicalCopy(old)).removeTopic(t);
-          } else if (ps.size <= quota) {
-            quota -= ps.size;
-          } else {
+          if (ti === undefined || ti >= topicCount) log.removeTopic(memberIndex, table.intern(t));
+          else if (ps.size <= quota) quota -= ps.size;
+          else {
             for (const p of assignmentPartitionOrder(ps, ordering)) {
               if (quota > 0) quota--;
               else {
-                if (log !== null) log.removePartition(memberIndex, ti, p);
-                else (edit ??= canonicalCopy(old)).removePartition(t, p);
+                log.removePartition(memberIndex, ti, p);
                 unassigned.push(ti, p);
               }
             }
           }
         }
-        if (log === null) edits[memberIndex] = edit;
       }
     }
 
@@ -179,20 +183,19 @@ export function assignUniformHomogeneous(
   for (let i = 0; i < memberCount; i++) {
     const old = specs[i].assignment;
     const from = sliceStart[i];
-    const to = sliceEnd[i];
-    let edit = edits[i];
-    if (from < 0) {
-      result.set(memberIds[i], edit !== undefined ? edit.toOutput() : unchangedOutput(old));
+    if (kept[i] < 0 && (from < 0 || old.size === 0)) {
+      result.set(memberIds[i], from < 0 ? unchangedOutput(old) : fresh.output(from, sliceEnd[i]));
       continue;
     }
-    if (edit === undefined && old.size === 0) {
-      result.set(memberIds[i], fresh.output(from, to));
-      continue;
-    }
-    edit ??= canonicalCopy(old);
-    for (let k = from; k < to; k++)
-      edit.addPartition(topicOrder[unassigned.topic[k]], unassigned.partition[k]);
-    result.set(memberIds[i], edit.toOutput());
+    // Kept pairs plus the slice, sorted.
+    const held = kept[i] < 0 ? countPairs(old, table, topicCount) : kept[i];
+    const keys = sortedPairs(old, table, topicCount, from < 0 ? 0 : sliceEnd[i] - from);
+    let n = held;
+    for (let k = from; k >= 0 && k < sliceEnd[i]; k++)
+      keys[n++] = pairKey(unassigned.topic[k], unassigned.partition[k]);
+    const first = out.count;
+    addSortedPairs(keys, n, out);
+    result.set(memberIds[i], out.view(first));
   }
   return result;
 }
