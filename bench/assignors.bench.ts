@@ -7,11 +7,15 @@
  * { ours_ms, java_ms, ratio } per case as JSON.
  *
  *   node out/bench/assignors.bench.js [--quick] [--assignor uniform,range] [--members 100,1000,10000]
- *                                     [--min-ms 200] [--warmup-ms 1000] [--rounds 3] [--no-java]
+ *                                     [--min-ms 50] [--warmup-ms 1000] [--rounds 5] [--no-java] [--read]
  *
- * Timing like JMH's AverageTime: inputs built once, warm-up runs (--warmup-ms), then runs until
- * at least --min-ms have been measured; the mean per run is one round. Rounds alternate between
- * our assignor and Kafka's, and the best round of each counts (the machine may be shared).
+ * Timing like JMH's AverageTime: inputs built once, warm-up runs (--warmup-ms, at least 3), then
+ * runs until at least --min-ms have been measured (at least one); the mean per run is one round.
+ * Rounds alternate between our assignor (exact, canonical) and Kafka's, and the best round of
+ * each counts: the machine may be shared, and both sides get the same treatment.
+ *
+ * Our outputs are views that make a topic's Set when it is first read; `--read` also times our
+ * exact assign plus reading every partition of every member (`ours_read_ms`), for comparison.
  */
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -55,9 +59,10 @@ function numberArg(name: string, fallback: number): number {
   const v = i >= 0 ? Number(args[i + 1]) : NaN;
   return Number.isFinite(v) && v > 0 ? v : fallback;
 }
-const MIN_MS = numberArg('--min-ms', 200);
+const MIN_MS = numberArg('--min-ms', 50);
 const WARMUP_MS = numberArg('--warmup-ms', 1000);
-const ROUNDS = numberArg('--rounds', 3);
+const ROUNDS = numberArg('--rounds', 5);
+const READ = args.includes('--read');
 const MAX_BUCKET_COUNT = 5;
 
 function listArg(name: string): string[] | undefined {
@@ -162,7 +167,7 @@ function build(c: GridCase, assignor: ServerAssignor): Built {
   return { spec, describer, oracleCase, partitions: perTopic * c.topics };
 }
 
-/** Mean ms per run: warm-up (first round only), then runs until MIN_MS and at least 3 runs. */
+/** Mean ms per run: warm-up (first round only), then runs until MIN_MS (at least one). */
 function time(run: () => void, warmUp: boolean): number {
   let start = performance.now();
   if (warmUp) for (let i = 0; i < 3 || performance.now() - start < WARMUP_MS; i++) run();
@@ -172,8 +177,15 @@ function time(run: () => void, warmUp: boolean): number {
   do {
     run();
     runs++;
-  } while (performance.now() - start < MIN_MS || runs < 3);
+  } while (performance.now() - start < MIN_MS);
   return (performance.now() - start) / runs;
+}
+
+/** Reads every partition of every member (what a caller that uses the whole output does). */
+function readAll(out: GroupAssignment): number {
+  let sum = 0;
+  for (const a of out.values()) for (const ps of a.values()) for (const p of ps) sum += p;
+  return sum;
 }
 
 function round(x: number): number {
@@ -199,6 +211,7 @@ async function main(): Promise<void> {
       const built = build(c, assignor);
       // Rounds interleave ours and Java's, and the best round counts: the machine is shared.
       const ours: Record<OrderingMode, number> = { exact: Infinity, canonical: Infinity };
+      let oursRead = Infinity;
       let javaMs: number | null = oracle === undefined ? null : Infinity;
       let javaError: string | undefined;
       const key = JSON.stringify(c);
@@ -209,6 +222,15 @@ async function main(): Promise<void> {
             time(() => assignor.assign(built.spec, built.describer, { ordering }), round === 0),
           );
         }
+        if (READ) {
+          oursRead = Math.min(
+            oursRead,
+            time(
+              () => readAll(assignor.assign(built.spec, built.describer, { ordering: 'exact' })),
+              round === 0,
+            ),
+          );
+        }
         if (oracle !== undefined && javaError === undefined) {
           const [r] = await oracle.run([
             {
@@ -217,7 +239,9 @@ async function main(): Promise<void> {
               key,
               ...(round === 0 ? { case: built.oracleCase } : {}),
               warmupMs: round === 0 ? WARMUP_MS : 0,
+              warmup: round === 0 ? 3 : 0,
               minMs: MIN_MS,
+              iterations: 1,
             },
           ]);
           if (r.error !== undefined) javaError = r.error;
@@ -235,6 +259,7 @@ async function main(): Promise<void> {
         assignment: c.assignment,
         ours_ms: round(ours.exact),
         ours_canonical_ms: round(ours.canonical),
+        ...(READ ? { ours_read_ms: round(oursRead) } : {}),
         java_ms: javaMs === null ? null : round(javaMs),
         ratio: javaMs === null ? null : round(ours.exact / javaMs),
         ratio_canonical: javaMs === null ? null : round(ours.canonical / javaMs),
@@ -242,7 +267,7 @@ async function main(): Promise<void> {
       };
       results.push(row);
       process.stderr.write(
-        `${c.assignor} ${c.subscription.slice(0, 4)} ${c.assignment.padEnd(11)} m=${c.members} r=${c.ratio} t=${c.topics}: ours ${row.ours_ms} ms (canonical ${row.ours_canonical_ms}), java ${row.java_ms} ms, ratio ${row.ratio}\n`,
+        `${c.assignor} ${c.subscription.slice(0, 4)} ${c.assignment.padEnd(11)} m=${c.members} r=${c.ratio} t=${c.topics}: ours ${row.ours_ms} ms (canonical ${row.ours_canonical_ms}${READ ? `, read ${round(oursRead)}` : ''}), java ${row.java_ms} ms, ratio ${row.ratio} (canonical ${row.ratio_canonical})\n`,
       );
     }
   } finally {
@@ -251,8 +276,12 @@ async function main(): Promise<void> {
   const ratios = results
     .map((r) => (r as { ratio: number | null }).ratio)
     .filter((x): x is number => x !== null);
-  const geomean =
-    ratios.length > 0 ? Math.exp(ratios.reduce((s, x) => s + Math.log(x), 0) / ratios.length) : null;
+  const canonicalRatios = results
+    .map((r) => (r as { ratio_canonical: number | null }).ratio_canonical)
+    .filter((x): x is number => x !== null);
+  const geomeanOf = (xs: readonly number[]): number | null =>
+    xs.length > 0 ? round(Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length)) : null;
+  const geomean = geomeanOf(ratios);
   process.stdout.write(
     `${JSON.stringify({
       bench: 'server assignors on the JMH grid vs Kafka 4.3.1',
@@ -263,9 +292,12 @@ async function main(): Promise<void> {
       seconds: round((performance.now() - started) / 1000),
       summary: {
         cases: results.length,
-        ratio_geomean: geomean === null ? null : round(geomean),
+        ratio_geomean: geomean,
         ratio_max: ratios.length > 0 ? round(Math.max(...ratios)) : null,
         slower_than_java: ratios.filter((x) => x > 1).length,
+        ratio_canonical_geomean: geomeanOf(canonicalRatios),
+        ratio_canonical_max: canonicalRatios.length > 0 ? round(Math.max(...canonicalRatios)) : null,
+        canonical_slower_than_java: canonicalRatios.filter((x) => x > 1).length,
       },
       cases: results,
     })}\n`,

@@ -72,8 +72,10 @@ export const DEFAULT_KAFKA_VERSION: KafkaVersion = '4.3';
  * The output of a member whose assignment the assignor rewrote is in Java's iteration order (the
  * order Kafka writes its record in); a member whose assignment is unchanged gets its input map back
  * (as Kafka does; a coordinator should also keep its previous map when the new one is equal, since
- * Kafka then writes no record). Output partition sets may be read-only-until-written views
- * (`PartitionSet`); treat outputs as owned by the caller but shared with the inputs they came from.
+ * Kafka then writes no record). A member's output may be a read-only-until-written view of typed
+ * arrays shared by the whole call (`AssignmentView`, a Map whose sets are `PartitionSet` views,
+ * made when first read); treat outputs as owned by the caller but shared with the inputs they
+ * came from.
  */
 export interface ServerAssignorOptions {
   readonly ordering: OrderingMode;

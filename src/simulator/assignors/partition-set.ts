@@ -114,8 +114,8 @@ export class PartitionSet implements Set<number> {
 
 let identityArray = new Int32Array(0);
 
-/** A shared [0, 1, 2, …] of at least n values. */
-function identity(n: number): Int32Array {
+/** A shared [0, 1, 2, …] of at least n values: do not change it. */
+export function identity(n: number): Int32Array {
   if (identityArray.length < n) {
     const next = new Int32Array(Math.max(n, identityArray.length * 2, 1024));
     for (let i = 0; i < next.length; i++) next[i] = i;

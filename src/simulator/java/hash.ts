@@ -45,7 +45,7 @@ export function numberOfLeadingZeros(v: number): number {
 export function tableSizeFor(c: number): number {
   if (c <= 1) return 1;
   if (c >= 1 << 30) return 1 << 30;
-  return 2 ** (32 - Math.clz32(c - 1));
+  return 1 << (32 - Math.clz32(c - 1)); // at most 1 << 30 here
 }
 
 /** Java's `(int) f` for a float/double value: truncation toward zero, saturating at int32 bounds. */

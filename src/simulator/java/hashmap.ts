@@ -52,6 +52,8 @@ export class JavaHashMap<K, V> implements Iterable<[K, V]> {
   private readonly index = new Map<string | number, JNode<K, V>>();
   /** True once a tree-bin tie had to be broken by identity (Java's order is then not reproducible). */
   identityTieBreak = false;
+  /** True once some bucket became a tree bin. */
+  treeified = false;
 
   /** `new HashMap<>()` or `new HashMap<>(initialCapacity)`. */
   constructor(
@@ -394,6 +396,7 @@ export class JavaHashMap<K, V> implements Iterable<[K, V]> {
 
   /** Builds the red-black tree over the bucket list starting at `head`, then moves the root first. */
   private treeify(tab: (JNode<K, V> | null)[], head: JNode<K, V>): void {
+    this.treeified = true;
     let root: JNode<K, V> | null = null;
     for (let x: JNode<K, V> | null = head; x !== null;) {
       const next: JNode<K, V> | null = x.next;

@@ -7,34 +7,37 @@
  * first, then fewest subscribers, then topic id), members are ranked by (load, index), so only
  * the member index order depends on Java's HashMap iteration.
  */
+import { capacityFor } from '../../java/hash-order-sim';
 import { compareUuidStrings } from '../../java/uuid';
 import {
   PartitionAssignorError,
   type GroupAssignment,
   type GroupSpec,
-  type MemberAssignment,
   type OrderingMode,
   type SubscribedTopicDescriber,
   type TopicId,
 } from '../api';
-import { PartitionSet } from '../partition-set';
-import {
-  compareStrings,
-  editableCopy,
-  memberIdOrder,
-  unchangedOutput,
-  type AssignmentEditor,
-  type ReadonlyAssignment,
-} from './common';
+import { AssignmentTable } from '../assignment-view';
+import { orderedMembers, TopicTable, unchangedOutput } from './common';
+import { EditLog } from './edit-log';
 
 const MAX_ITERATION_COUNT = 16;
-const EMPTY: ReadonlyAssignment = new Map();
 
-interface TopicState {
-  readonly id: TopicId;
-  readonly numPartitions: number;
-  readonly subscribers: number[];
+/** The builder's state: topics numbered 0…T-1, members 0…M-1, partitions in typed arrays. */
+interface State {
+  readonly numPartitions: Int32Array;
+  /** Topic t's partition owners are owners[base[t] + p], -1 for none. */
+  readonly base: Int32Array;
   readonly owners: Int32Array;
+  /** Topic t's subscribers (ascending member index) are subscribers[subStart[t] … subStart[t + 1]). */
+  readonly subStart: Int32Array;
+  readonly subscribers: Int32Array;
+  readonly sizes: Int32Array;
+  /** Exact mode: Kafka's edits; canonical mode: null, and `changed` marks the members to rebuild. */
+  readonly log: EditLog | null;
+  readonly changed: Uint8Array;
+  /** Exact mode: the capacity of a topic's new HashSet in a member's assignment. */
+  readonly setCapacity: Int32Array;
 }
 
 export function assignUniformHeterogeneous(
@@ -42,177 +45,285 @@ export function assignUniformHeterogeneous(
   describer: SubscribedTopicDescriber,
   ordering: OrderingMode,
 ): GroupAssignment {
-  const memberIds = memberIdOrder(spec, ordering);
+  const { ids: memberIds, specs } = orderedMembers(spec, ordering);
   const memberCount = memberIds.length;
   const result: GroupAssignment = new Map();
   if (memberCount === 0) return result;
 
-  const topics = new Map<TopicId, TopicState>();
-  const olds: ReadonlyAssignment[] = new Array<ReadonlyAssignment>(memberCount);
-  const subscriptions: ReadonlySet<TopicId>[] = new Array<ReadonlySet<TopicId>>(memberCount);
+  // Topics in the order first subscribed, each subscription as topic numbers (shared sets once).
+  const table = new TopicTable();
+  let counts = new Int32Array(64);
+  const memberTopics = new Array<Int32Array>(memberCount);
+  const bySubscription = new Map<ReadonlySet<TopicId>, Int32Array>();
   for (let i = 0; i < memberCount; i++) {
-    const member = spec.members.get(memberIds[i]);
-    olds[i] = member?.assignment ?? EMPTY;
-    subscriptions[i] = member?.subscribedTopicIds ?? new Set();
-    for (const t of subscriptions[i]) {
-      let state = topics.get(t);
-      if (state === undefined) {
-        const n = describer.numPartitions(t);
-        if (n === -1) {
-          throw new PartitionAssignorError(
-            `Members are subscribed to topic ${t} which doesn't exist in the topic metadata.`,
-          );
+    const subs = specs[i].subscribedTopicIds;
+    let list = bySubscription.get(subs);
+    if (list === undefined) {
+      list = new Int32Array(subs.size);
+      let k = 0;
+      for (const id of subs) {
+        let t = table.indexOf(id);
+        if (t === undefined) {
+          const n = describer.numPartitions(id);
+          if (n === -1) {
+            throw new PartitionAssignorError(
+              `Members are subscribed to topic ${id} which doesn't exist in the topic metadata.`,
+            );
+          }
+          t = table.intern(id);
+          if (t >= counts.length) {
+            const c = new Int32Array(counts.length * 2);
+            c.set(counts);
+            counts = c;
+          }
+          counts[t] = n;
         }
-        state = { id: t, numPartitions: n, subscribers: [], owners: new Int32Array(n).fill(-1) };
-        topics.set(t, state);
+        list[k++] = t;
       }
-      state.subscribers.push(i);
+      bySubscription.set(subs, list);
+    }
+    memberTopics[i] = list;
+  }
+  const topicCount = table.size;
+  if (topicCount === 0) return result;
+  const numPartitions = counts.slice(0, topicCount);
+
+  const subStart = new Int32Array(topicCount + 1);
+  for (let i = 0; i < memberCount; i++) for (const t of memberTopics[i]) subStart[t + 1]++;
+  for (let t = 0; t < topicCount; t++) subStart[t + 1] += subStart[t];
+  const subscribers = new Int32Array(subStart[topicCount]);
+  const fill = subStart.slice(0, topicCount);
+  for (let i = 0; i < memberCount; i++) for (const t of memberTopics[i]) subscribers[fill[t]++] = i;
+  const base = new Int32Array(topicCount + 1);
+  for (let t = 0; t < topicCount; t++) base[t + 1] = base[t] + numPartitions[t];
+  const owners = new Int32Array(base[topicCount]).fill(-1);
+
+  const exact = ordering === 'exact';
+  const setCapacity = new Int32Array(exact ? topicCount : 0);
+  if (exact) {
+    for (let t = 0; t < topicCount; t++) {
+      const subscriberCount = subStart[t + 1] - subStart[t];
+      const estimate = Math.trunc((numPartitions[t] + subscriberCount - 1) / subscriberCount);
+      setCapacity[t] = capacityFor(estimate);
     }
   }
-  if (topics.size === 0) return result;
-
-  const sizes = new Int32Array(memberCount);
-  const edits: (AssignmentEditor | undefined)[] = new Array<AssignmentEditor | undefined>(memberCount);
+  const state: State = {
+    numPartitions,
+    base,
+    owners,
+    subStart,
+    subscribers,
+    sizes: new Int32Array(memberCount),
+    log: exact ? new EditLog(memberCount, table, base[topicCount]) : null,
+    changed: new Uint8Array(memberCount),
+    setCapacity,
+  };
+  const { sizes, log, changed } = state;
 
   // 1. Keep the previous target, restricted to each member's subscriptions.
   for (let i = 0; i < memberCount; i++) {
-    const old = olds[i];
-    for (const [t, ps] of old) {
-      if (subscriptions[i].has(t)) {
+    const old = specs[i].assignment;
+    if (old.size === 0) continue;
+    const subs = specs[i].subscribedTopicIds;
+    for (const [id, ps] of old) {
+      if (subs.has(id)) {
         sizes[i] += ps.size;
-        const owners = (topics.get(t) as TopicState).owners;
+        const t = table.indexOf(id) as number;
+        const n = numPartitions[t];
+        const b = base[t];
         for (const p of ps) {
-          if (p < 0 || p >= owners.length) {
+          if (!(p >= 0 && p < n)) {
             throw new PartitionAssignorError(
-              `Member ${memberIds[i]} is assigned partition ${p} of topic ${t}, which has ${owners.length} partitions.`,
+              `Member ${memberIds[i]} is assigned partition ${p} of topic ${id}, which has ${n} partitions.`,
             );
           }
-          owners[p] = i;
+          owners[b + p] = i;
         }
-      } else {
-        const edit = (edits[i] ??= editableCopy(old, ordering));
-        edit.removeTopic(t);
-      }
+      } else if (log !== null) log.removeTopic(i, table.intern(id));
+      else changed[i] = 1;
     }
   }
 
-  // Exact mode replays Kafka's edits to list the result in Java's order; canonical mode only
-  // notes who changed and rebuilds their assignments from the owners at the end.
-  const exact = ordering === 'exact';
-  const changed = new Uint8Array(memberCount);
-  const editorOf = (i: number): AssignmentEditor => (edits[i] ??= editableCopy(olds[i], ordering));
-  const assignPartition = (topic: TopicState, p: number, to: number): void => {
-    const from = topic.owners[p];
-    if (from !== -1) {
-      if (exact) editorOf(from).removePartition(topic.id, p);
-      else changed[from] = 1;
-      sizes[from]--;
-    }
-    if (exact) {
-      const subscriberCount = topic.subscribers.length;
-      const estimate = Math.trunc((topic.numPartitions + subscriberCount - 1) / subscriberCount);
-      editorOf(to).addPartition(topic.id, p, Math.trunc(Math.fround(Math.fround(estimate / 0.75) + 1)));
-    } else changed[to] = 1;
-    topic.owners[p] = to;
-    sizes[to]++;
-  };
-
-  const compareTopics = (a: TopicState, b: TopicState): number => {
-    const ra = a.numPartitions / a.subscribers.length;
-    const rb = b.numPartitions / b.subscribers.length;
+  const compareTopics = (a: number, b: number): number => {
+    const sa = subStart[a + 1] - subStart[a];
+    const sb = subStart[b + 1] - subStart[b];
+    const ra = numPartitions[a] / sa;
+    const rb = numPartitions[b] / sb;
     if (ra !== rb) return rb < ra ? -1 : 1;
-    if (a.subscribers.length !== b.subscribers.length) return a.subscribers.length - b.subscribers.length;
-    return compareUuidStrings(a.id, b.id);
+    if (sa !== sb) return sa - sb;
+    return compareUuidStrings(table.ids[a], table.ids[b]);
   };
 
   const balancer = new Balancer(sizes);
 
   // 2. Unowned partitions go to the least loaded subscribers, topic by topic.
-  const withUnassigned = [...topics.values()].filter((t) => t.owners.includes(-1)).sort(compareTopics);
-  for (const topic of withUnassigned) {
-    balancer.initialize(topic.subscribers);
-    for (let p = 0; p < topic.numPartitions; p++) {
-      if (topic.owners[p] === -1) assignPartition(topic, p, balancer.nextLeastLoaded());
+  const withUnassigned: number[] = [];
+  for (let t = 0; t < topicCount; t++) {
+    const end = base[t + 1];
+    for (let k = base[t]; k < end; k++) {
+      if (owners[k] === -1) {
+        withUnassigned.push(t);
+        break;
+      }
+    }
+  }
+  withUnassigned.sort(compareTopics);
+  for (const t of withUnassigned) {
+    balancer.initialize(subscribers, subStart[t], subStart[t + 1]);
+    const b = base[t];
+    for (let p = 0; p < numPartitions[t]; p++) {
+      if (owners[b + p] === -1) assignPartition(state, t, p, balancer.nextLeastLoaded());
     }
   }
 
   // 3. Balance topics with two or more subscribers.
-  const balanceable = [...topics.values()].filter((t) => t.subscribers.length >= 2).sort(compareTopics);
+  const balanceable: number[] = [];
+  for (let t = 0; t < topicCount; t++) if (subStart[t + 1] - subStart[t] >= 2) balanceable.push(t);
+  balanceable.sort(compareTopics);
   if (balanceable.length > 0) {
-    const start = new Int32Array(memberCount);
-    const end = new Int32Array(memberCount).fill(-1); // -1: the member owns none of this topic
+    let maxPartitions = 0;
+    for (const t of balanceable) maxPartitions = Math.max(maxPartitions, numPartitions[t]);
+    const scratch: BalanceScratch = {
+      start: new Int32Array(memberCount),
+      end: new Int32Array(memberCount).fill(-1), // -1: the member owns none of this topic
+      order: new Int32Array(maxPartitions),
+      touched: new Int32Array(Math.min(memberCount, maxPartitions)),
+    };
     let lastRebalanced = -1;
     outer: for (let pass = 0; pass < MAX_ITERATION_COUNT; pass++) {
       for (let k = 0; k < balanceable.length; k++) {
         if (k === lastRebalanced) break outer;
-        const moved = balanceTopic(balanceable[k], balancer, start, end, assignPartition);
+        const moved = balanceTopic(state, balanceable[k], balancer, scratch);
         if (moved > 0 || lastRebalanced === -1) lastRebalanced = k;
       }
     }
   }
 
-  if (!exact) {
-    // Members that changed: their partitions, topic by topic (sorted), ascending.
-    for (let i = 0; i < memberCount; i++) if (edits[i] !== undefined) changed[i] = 1;
-    const outs = new Array<Map<TopicId, number[]> | undefined>(memberCount);
-    for (const topic of [...topics.values()].sort((a, b) => compareStrings(a.id, b.id))) {
-      const owners = topic.owners;
-      for (let p = 0; p < owners.length; p++) {
-        const o = owners[p];
-        if (o < 0 || changed[o] === 0) continue;
-        const m = (outs[o] ??= new Map<TopicId, number[]>());
-        let list = m.get(topic.id);
-        if (list === undefined) m.set(topic.id, (list = []));
-        list.push(p);
-      }
-    }
-    for (let i = 0; i < memberCount; i++) {
-      if (changed[i] === 0) {
-        result.set(memberIds[i], unchangedOutput(olds[i]));
-        continue;
-      }
-      const out: MemberAssignment = new Map();
-      for (const [t, ps] of outs[i] ?? []) out.set(t, PartitionSet.of(ps));
-      result.set(memberIds[i], out);
-    }
-    return result;
-  }
+  if (log === null) return canonicalOutputs(state, table, memberIds, specs, result);
+  const out = new AssignmentTable(table.ids, new Int32Array(base[topicCount]), 0, base[topicCount]);
   for (let i = 0; i < memberCount; i++) {
-    const edit = edits[i];
-    result.set(memberIds[i], edit !== undefined ? edit.toOutput() : unchangedOutput(olds[i]));
+    const old = specs[i].assignment;
+    result.set(memberIds[i], log.isCopied(i) ? log.output(i, old, out) : unchangedOutput(old));
   }
   return result;
 }
 
-function balanceTopic(
-  topic: TopicState,
-  balancer: Balancer,
-  start: Int32Array,
-  end: Int32Array,
-  assignPartition: (topic: TopicState, p: number, to: number) => void,
-): number {
-  if (balancer.initialize(topic.subscribers) <= 1) return 0;
-  const n = topic.numPartitions;
-  const owners = topic.owners;
+/** Moves partition p of topic t to member `to` (from its owner, if any). */
+function assignPartition(state: State, t: number, p: number, to: number): void {
+  const k = state.base[t] + p;
+  const from = state.owners[k];
+  const log = state.log;
+  if (from !== -1) {
+    if (log !== null) log.removePartition(from, t, p);
+    else state.changed[from] = 1;
+    state.sizes[from]--;
+  }
+  if (log !== null) log.addPartition(to, t, p, state.setCapacity[t]);
+  else state.changed[to] = 1;
+  state.owners[k] = to;
+  state.sizes[to]++;
+}
+
+/**
+ * Canonical outputs: members that changed get their partitions topic by topic (sorted by id),
+ * ascending, as views of one array filled by a counting sort on the owner; the others keep theirs.
+ */
+function canonicalOutputs(
+  state: State,
+  table: TopicTable,
+  memberIds: readonly string[],
+  specs: readonly { readonly assignment: ReadonlyMap<TopicId, ReadonlySet<number>> }[],
+  result: GroupAssignment,
+): GroupAssignment {
+  const { owners, base, numPartitions, changed } = state;
+  const memberCount = memberIds.length;
+  const topicCount = numPartitions.length;
+  const sortedTopics = Array.from({ length: topicCount }, (_, t) => t).sort((a, b) =>
+    table.ids[a] < table.ids[b] ? -1 : table.ids[a] > table.ids[b] ? 1 : 0,
+  );
+  const start = new Int32Array(memberCount + 1);
+  for (let k = 0; k < owners.length; k++) {
+    const o = owners[k];
+    if (o >= 0 && changed[o] === 1) start[o + 1]++;
+  }
+  for (let i = 0; i < memberCount; i++) start[i + 1] += start[i];
+  const partitions = new Int32Array(start[memberCount]);
+  const topicOf = new Int32Array(start[memberCount]);
+  const fill = start.slice(0, memberCount);
+  for (const t of sortedTopics) {
+    const b = base[t];
+    for (let p = 0; p < numPartitions[t]; p++) {
+      const o = owners[b + p];
+      if (o < 0 || changed[o] === 0) continue;
+      const at = fill[o]++;
+      partitions[at] = p;
+      topicOf[at] = t;
+    }
+  }
+  const out = new AssignmentTable(table.ids, partitions);
+  for (let i = 0; i < memberCount; i++) {
+    if (changed[i] === 0) {
+      result.set(memberIds[i], unchangedOutput(specs[i].assignment));
+      continue;
+    }
+    const first = out.count;
+    const end = start[i + 1];
+    for (let k = start[i]; k < end;) {
+      const t = topicOf[k];
+      let e = k + 1;
+      while (e < end && topicOf[e] === t) e++;
+      out.add(t, k, e);
+      k = e;
+    }
+    result.set(memberIds[i], out.view(first));
+  }
+  return result;
+}
+
+interface BalanceScratch {
+  readonly start: Int32Array;
+  readonly end: Int32Array;
+  readonly order: Int32Array;
+  readonly touched: Int32Array;
+}
+
+function balanceTopic(state: State, t: number, balancer: Balancer, scratch: BalanceScratch): number {
+  // Kafka sorts the subscribers first, but only to find them balanced most of the time.
+  const { subscribers, sizes } = state;
+  const from = state.subStart[t];
+  const to = state.subStart[t + 1];
+  let min = sizes[subscribers[from]];
+  let max = min;
+  for (let k = from + 1; k < to; k++) {
+    const size = sizes[subscribers[k]];
+    if (size < min) min = size;
+    else if (size > max) max = size;
+  }
+  if (max - min <= 1) return 0;
+  balancer.initialize(subscribers, from, to);
+  const n = state.numPartitions[t];
+  const owners = state.owners;
+  const b = state.base[t];
+  const { start, end, order, touched } = scratch;
   // Partitions sorted by (owner, partition): a counting sort by owner (partitions ascending within).
-  const touched: number[] = [];
+  let distinct = 0;
   for (let p = 0; p < n; p++) {
-    const o = owners[p];
+    const o = owners[b + p];
     if (end[o] === -1) {
       end[o] = 0;
-      touched.push(o);
+      touched[distinct++] = o;
     }
     end[o]++; // the count, for now
   }
-  const distinct = Int32Array.from(touched).sort();
+  const sortedOwners = touched.subarray(0, distinct).sort();
   let offset = 0;
-  for (const o of distinct) {
+  for (let k = 0; k < distinct; k++) {
+    const o = sortedOwners[k];
     start[o] = offset;
     offset += end[o];
     end[o] = start[o]; // the next free slot while placing
   }
-  const order = new Int32Array(n);
-  for (let p = 0; p < n; p++) order[end[owners[p]]++] = p;
+  for (let p = 0; p < n; p++) order[end[owners[b + p]]++] = p;
   let moved = 0;
   while (!balancer.isBalanced()) {
     let most: number;
@@ -230,10 +341,10 @@ function balanceTopic(
     end[most]--;
     const least = balancer.nextLeastLoaded();
     if (balancer.isBalanced()) break;
-    assignPartition(topic, p, least);
+    assignPartition(state, t, p, least);
     moved++;
   }
-  for (const o of touched) end[o] = -1;
+  for (let k = 0; k < distinct; k++) end[touched[k]] = -1;
   return moved;
 }
 
@@ -256,8 +367,10 @@ class Balancer {
 
   constructor(private readonly sizes: Int32Array) {}
 
-  initialize(members: readonly number[]): number {
+  /** Sorts members[from, to). */
+  initialize(list: Int32Array, from: number, to: number): number {
     const sizes = this.sizes;
+    const members = list.subarray(from, to);
     const len = (this.len = members.length);
     if (this.sorted.length < len) {
       this.sorted = new Int32Array(Math.max(len, this.sorted.length * 2));

@@ -18,22 +18,25 @@ import {
   type KafkaVersion,
   type OrderingMode,
   type SubscribedTopicDescriber,
-  type TopicId,
 } from '../api';
 import {
+  addSortedPairs,
   assignmentPartitionOrder,
   assignmentTopicOrder,
   compareStrings,
-  editableCopy,
-  freshOutput,
-  memberIdOrder,
+  countPairs,
+  FreshOutputs,
+  orderedMembers,
+  pairKey,
+  pairPartition,
+  pairTopic,
   PartitionList,
+  sortedPairs,
+  TopicTable,
   unchangedOutput,
-  type AssignmentEditor,
-  type ReadonlyAssignment,
 } from './common';
-
-const EMPTY: ReadonlyAssignment = new Map();
+import { EditLog } from './edit-log';
+import { AssignmentTable } from '../assignment-view';
 
 export function assignUniformHomogeneous(
   spec: GroupSpec,
@@ -41,33 +44,35 @@ export function assignUniformHomogeneous(
   ordering: OrderingMode,
   version: KafkaVersion = DEFAULT_KAFKA_VERSION,
 ): GroupAssignment {
-  const memberIds = memberIdOrder(spec, ordering);
+  const { ids: memberIds, specs } = orderedMembers(spec, ordering);
   const result: GroupAssignment = new Map();
   if (memberIds.length === 0) return result;
-  const firstSubscription = [...(spec.members.get(memberIds[0])?.subscribedTopicIds ?? [])];
+  const firstSubscription = [...specs[0].subscribedTopicIds];
   const topicOrder =
     ordering === 'exact'
       ? javaHashOrder(JAVA_UUID, firstSubscription, 'copy')
       : firstSubscription.sort(compareStrings);
   if (topicOrder.length === 0) return result;
-  const topicIndex = new Map<TopicId, number>();
-  topicOrder.forEach((t, i) => topicIndex.set(t, i));
+  // Topics numbered in iteration order: 0 … T-1 are the subscribed ones.
+  const table = new TopicTable();
+  for (const t of topicOrder) table.intern(t);
+  const topicCount = topicOrder.length;
 
   // Unassigned partitions: topic by topic in iteration order, then those revoked below.
   let total = 0;
-  const counts: number[] = [];
-  for (const t of topicOrder) {
-    const n = topics.numPartitions(t);
+  const counts = new Int32Array(topicCount);
+  for (let ti = 0; ti < topicCount; ti++) {
+    const n = topics.numPartitions(topicOrder[ti]);
     if (n === -1) {
       throw new PartitionAssignorError(
-        `Members are subscribed to topic ${t} which doesn't exist in the topic metadata.`,
+        `Members are subscribed to topic ${topicOrder[ti]} which doesn't exist in the topic metadata.`,
       );
     }
-    counts.push(n);
+    counts[ti] = n;
     total += n;
   }
   const unassigned = new PartitionList(total);
-  for (let ti = 0; ti < topicOrder.length; ti++) {
+  for (let ti = 0; ti < topicCount; ti++) {
     const t = topicOrder[ti];
     for (let p = 0; p < counts[ti]; p++) if (!spec.isPartitionAssigned(t, p)) unassigned.push(ti, p);
   }
@@ -76,13 +81,15 @@ export function assignUniformHomogeneous(
   const minQuota = Math.floor(total / memberCount);
   let remainingExtra = total % memberCount;
   const legacyExtra = version === '4.0';
-  const edits: (AssignmentEditor | undefined)[] = new Array<AssignmentEditor | undefined>(memberCount);
+  // Exact mode logs Kafka's edits. Canonical mode iterates sorted, so an edited member keeps
+  // the first kept[i] of its previous (topic, partition) pairs in that order (-1: not edited).
+  const log = ordering === 'exact' ? new EditLog(memberCount, table) : null;
+  const kept = new Int32Array(log === null ? memberCount : 0).fill(-1);
   const unfilled: number[] = [];
   const unfilledQuota: number[] = [];
-  const olds: ReadonlyAssignment[] = memberIds.map((id) => spec.members.get(id)?.assignment ?? EMPTY);
 
   for (let memberIndex = 0; memberIndex < memberCount; memberIndex++) {
-    const old = olds[memberIndex];
+    const old = specs[memberIndex].assignment;
     let quota = minQuota;
     let hasExtra = false;
     if (remainingExtra > 0) {
@@ -92,36 +99,40 @@ export function assignUniformHomogeneous(
     }
 
     // Order only matters when something must be dropped; skip it otherwise.
-    let kept = 0;
-    let foreign = false;
-    for (const [t, ps] of old) {
-      if (topicIndex.has(t)) kept += ps.size;
-      else foreign = true;
-    }
-    if (!foreign && kept <= quota) {
-      quota -= kept;
-    } else {
-      let edit: AssignmentEditor | undefined;
-      for (const t of assignmentTopicOrder(old, ordering)) {
-        const ps = old.get(t) as ReadonlySet<number>;
-        const ti = topicIndex.get(t);
-        if (ti === undefined) {
-          edit ??= editableCopy(old, ordering);
-          edit.removeTopic(t);
-        } else if (ps.size <= quota) {
-          quota -= ps.size;
-        } else {
-          for (const p of assignmentPartitionOrder(ps, ordering)) {
-            if (quota > 0) quota--;
-            else {
-              edit ??= editableCopy(old, ordering);
-              edit.removePartition(t, p);
-              unassigned.push(ti, p);
+    if (old.size > 0) {
+      let held = 0;
+      let foreign = false;
+      old.forEach((ps, t) => {
+        const ti = table.indexOf(t);
+        if (ti !== undefined && ti < topicCount) held += ps.size;
+        else foreign = true;
+      });
+      if (!foreign && held <= quota) {
+        quota -= held;
+      } else if (log === null) {
+        // Keep the first `quota` pairs in (topic, partition) order, give up the rest in order.
+        const keys = sortedPairs(old, table, topicCount);
+        const keep = Math.min(held, quota);
+        for (let k = keep; k < held; k++) unassigned.push(pairTopic(keys[k]), pairPartition(keys[k]));
+        quota -= keep;
+        kept[memberIndex] = keep;
+      } else {
+        for (const t of assignmentTopicOrder(old, ordering)) {
+          const ps = old.get(t) as ReadonlySet<number>;
+          const ti = table.indexOf(t);
+          if (ti === undefined || ti >= topicCount) log.removeTopic(memberIndex, table.intern(t));
+          else if (ps.size <= quota) quota -= ps.size;
+          else {
+            for (const p of assignmentPartitionOrder(ps, ordering)) {
+              if (quota > 0) quota--;
+              else {
+                log.removePartition(memberIndex, ti, p);
+                unassigned.push(ti, p);
+              }
             }
           }
         }
       }
-      edits[memberIndex] = edit;
     }
 
     if (!legacyExtra && quota > 0 && hasExtra && memberCount - memberIndex > remainingExtra) {
@@ -148,25 +159,43 @@ export function assignUniformHomogeneous(
   }
   if (next < unassigned.length) throw new PartitionAssignorError('Partitions were left unassigned');
 
+  // Outputs are views of the list (where slices fit as they are) and of what follows it.
+  const out = new AssignmentTable(table.ids, unassigned.partition, unassigned.length);
+  const fresh = new FreshOutputs(unassigned, table, ordering, out);
+  if (log !== null) {
+    for (let i = 0; i < memberCount; i++) {
+      const from = sliceStart[i];
+      if (from < 0 || specs[i].assignment.size === 0) continue;
+      // Kafka copies the map before adding, even when nothing is left to add.
+      log.copy(i);
+      for (let k = from; k < sliceEnd[i]; k++)
+        log.addPartition(i, unassigned.topic[k], unassigned.partition[k]);
+    }
+    for (let i = 0; i < memberCount; i++) {
+      const old = specs[i].assignment;
+      let output;
+      if (sliceStart[i] >= 0 && old.size === 0) output = fresh.output(sliceStart[i], sliceEnd[i]);
+      else output = log.isCopied(i) ? log.output(i, old, out) : unchangedOutput(old);
+      result.set(memberIds[i], output);
+    }
+    return result;
+  }
   for (let i = 0; i < memberCount; i++) {
-    const memberId = memberIds[i];
-    const old = olds[i];
+    const old = specs[i].assignment;
     const from = sliceStart[i];
-    let edit = edits[i];
-    if (from < 0) {
-      result.set(memberId, edit !== undefined ? edit.toOutput() : unchangedOutput(old));
+    if (kept[i] < 0 && (from < 0 || old.size === 0)) {
+      result.set(memberIds[i], from < 0 ? unchangedOutput(old) : fresh.output(from, sliceEnd[i]));
       continue;
     }
-    const to = sliceEnd[i];
-    if (edit === undefined && old.size === 0) {
-      result.set(memberId, freshOutput(unassigned, from, to, topicOrder, ordering));
-      continue;
-    }
-    // Kafka copies the map before adding, even when nothing is left to add.
-    edit ??= editableCopy(old, ordering);
-    for (let k = from; k < to; k++)
-      edit.addPartition(topicOrder[unassigned.topic[k]], unassigned.partition[k]);
-    result.set(memberId, edit.toOutput());
+    // Kept pairs plus the slice, sorted.
+    const held = kept[i] < 0 ? countPairs(old, table, topicCount) : kept[i];
+    const keys = sortedPairs(old, table, topicCount, from < 0 ? 0 : sliceEnd[i] - from);
+    let n = held;
+    for (let k = from; k >= 0 && k < sliceEnd[i]; k++)
+      keys[n++] = pairKey(unassigned.topic[k], unassigned.partition[k]);
+    const first = out.count;
+    addSortedPairs(keys, n, out);
+    result.set(memberIds[i], out.view(first));
   }
   return result;
 }
