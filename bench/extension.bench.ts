@@ -113,6 +113,14 @@ interface PaintSample {
   contentToFirstPaintMs: number;
   /** The `kgd:init` measure: applying the first `init` message. */
   initMs: number | null;
+  /** Parts of ours, from the placeholder being ready: the bundle fetched (resource timing). */
+  bundleFetchedMs: number | null;
+  /** … the bundle run up to the `ready` message (custom elements defined, views built). */
+  readyMs: number | null;
+  /** … the `init` message back from the extension host. */
+  initArrivedMs: number | null;
+  /** … the first render done (the paint is the next frame). */
+  firstRenderMs: number | null;
 }
 
 /**
@@ -152,6 +160,9 @@ async function dashboardFirstPaint(workbench: Workbench, samples: number): Promi
             const init = performance.getEntriesByName('kgd:init')[0];
             const nav = performance.getEntriesByType('navigation')[0] as
               PerformanceNavigationTiming | undefined;
+            const bundle = performance
+              .getEntriesByType('resource')
+              .find((e) => /webview\.js(\?|$)/.test(e.name)) as PerformanceResourceTiming | undefined;
             return paint === undefined
               ? null
               : {
@@ -159,6 +170,10 @@ async function dashboardFirstPaint(workbench: Workbench, samples: number): Promi
                   paint: paint.startTime,
                   placeholderReady: nav?.domContentLoadedEventStart ?? 0,
                   initMs: init?.duration ?? null,
+                  bundleFetched: bundle?.responseEnd ?? null,
+                  ready: performance.getEntriesByName('kgd:ready')[0]?.startTime ?? null,
+                  initArrived: init?.startTime ?? null,
+                  firstRender: performance.getEntriesByName('kgd:first-render')[0]?.startTime ?? null,
                 };
           })
           .catch(() => null);
@@ -168,6 +183,10 @@ async function dashboardFirstPaint(workbench: Workbench, samples: number): Promi
             webviewHostMs: m.placeholderReady,
             contentToFirstPaintMs: m.paint - m.placeholderReady,
             initMs: m.initMs,
+            bundleFetchedMs: m.bundleFetched === null ? null : m.bundleFetched - m.placeholderReady,
+            readyMs: m.ready === null ? null : m.ready - m.placeholderReady,
+            initArrivedMs: m.initArrived === null ? null : m.initArrived - m.placeholderReady,
+            firstRenderMs: m.firstRender === null ? null : m.firstRender - m.placeholderReady,
           };
           break;
         }
@@ -180,7 +199,8 @@ async function dashboardFirstPaint(workbench: Workbench, samples: number): Promi
     out.push(sample);
     process.stderr.write(
       `dashboard ${i + 1}/${samples}: first paint ${sample.openToFirstPaintMs.toFixed(0)} ms after the command ` +
-        `(VS Code's webview frame ${sample.webviewHostMs.toFixed(0)} ms, then ours ${sample.contentToFirstPaintMs.toFixed(0)} ms)\n`,
+        `(VS Code's webview frame ${sample.webviewHostMs.toFixed(0)} ms, then ours ${sample.contentToFirstPaintMs.toFixed(0)} ms: ` +
+        `bundle fetched ${sample.bundleFetchedMs?.toFixed(0)}, ready ${sample.readyMs?.toFixed(0)}, init ${sample.initArrivedMs?.toFixed(0)}, rendered ${sample.firstRenderMs?.toFixed(0)})\n`,
     );
   }
   return out;

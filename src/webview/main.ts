@@ -132,6 +132,7 @@ class Dashboard {
 
     this.store.onChange((c) => this.schedule(c));
     window.addEventListener('message', (e: MessageEvent<unknown>) => this.onMessage(e.data));
+    performance.mark('kgd:ready');
     this.host.ready();
   }
 
