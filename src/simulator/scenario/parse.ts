@@ -916,7 +916,7 @@ const INITIAL_MEMBER_KEYS = {
   ],
   classic: ['member', 'memberId', 'assigned'],
 } as const;
-const MEMBER_ID_RE = /^[^\s\p{Cc}]{1,255}$/u;
+const MEMBER_ID_RE = /^\P{Cc}{1,255}$/u;
 
 /**
  * `groups[].initialState`: the group as it stands when the run starts. Checked against the group
@@ -1001,7 +1001,7 @@ function readInitialState(
         ? undefined
         : c.str(mo.memberId, `${mp}.memberId`, {
             pattern: MEMBER_ID_RE,
-            what: 'member id (1-255 characters, no spaces)',
+            what: 'member id (1-255 characters, no control characters)',
           });
     if (memberId !== undefined) {
       const other = memberIds.get(memberId);
