@@ -5,17 +5,35 @@
  * the watch history's log-end offsets — for what-if questions ("what if this member crashes, if we
  * add partitions, if we switch to the consumer protocol").
  *
- * What it does not do: start from the exact described assignment. The members join the simulated
- * coordinator at the start (in member-id order, 50 ms apart) and the group forms again, so the
- * assignment is the one the simulated assignor computes — for the server assignors (uniform, range)
- * and the client ones it is Kafka's algorithm, but member ids, and so tie-breaks, differ from the
- * real group. Committed offsets are not carried over (the scenario format has none). The notes
- * returned with the scenario list every such difference for the group at hand.
+ * It starts from the described state (the scenario's `initialState`): the simulated coordinator
+ * holds the group as described — KIP-848: group epoch, target-assignment epoch, each member's id,
+ * epoch, assigned partitions, partitions pending revocation and target; classic: the generation,
+ * the selected protocol, the leader, each member's id and assignment — loaded the way Kafka loads
+ * a group from `__consumer_offsets`, and the members start as members of it. So the first
+ * simulated snapshot is the described one, and a what-if (a crash, more partitions, another
+ * member) proceeds from there.
+ *
+ * Where the described state cannot be loaded the members join at the start instead (in member-id
+ * order, 50 ms apart) and the group forms again, with the assignment the simulated assignor
+ * computes: a classic group in the middle of a rebalance, a group mixing classic and
+ * consumer-protocol members, a member holding partitions of a topic whose partition count is
+ * unknown, an assignor the simulator lacks, epochs out of order. DescribeGroups does not report a
+ * classic group's generation or leader: the replay then starts at generation 1 with the first
+ * member (by id) as leader. Committed offsets are not carried over (the scenario format has none).
+ * The notes returned with the scenario list every such difference for the group at hand.
  *
  * Pure: the scenario is built as scenario-file JSON and validated by `parseScenario`, so it is
  * exactly what a user could have written (and can save, edit and run again).
  */
-import type { GroupSnapshot, MemberSnapshot } from '../model';
+import {
+  assignmentsEqual,
+  subtractAssignment,
+  unionAssignments,
+  type Assignment,
+  type GroupSnapshot,
+  type MemberSnapshot,
+} from '../model';
+import { applyVariant } from '../simulator/engine/simulation';
 import { CLIENT_ASSIGNORS, parseScenario } from '../simulator/scenario/parse';
 import type { ProtocolVariant, Scenario } from '../simulator/scenario/schema';
 
@@ -140,11 +158,16 @@ export function replayScenario(snapshot: GroupSnapshot, options: ReplayOptions =
     .map((m, i) => memberEntry(m, i, s, topicNames, taken, notes));
 
   const classicGroup = s.protocol === 'classic';
-  notes.push(
-    `The members join at the start, 50 ms apart, and the group forms again: the assignment is the simulated ${
-      classicGroup ? "leader's" : "coordinator's"
-    }, not a copy of the described one (member ids differ, so ties may break differently). Committed offsets are not carried over.`,
+  const names = new Map(
+    [...s.members]
+      .sort((a, b) => (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0))
+      .map((m, i) => [m.memberId, String(members[i].name)]),
   );
+  const seed = initialStateOf(s, names, new Map(topics.map((t) => [t.name, t.partitions])));
+  const formAgain = (why: string): string =>
+    `${why}: the members join at the start, 50 ms apart, and the group forms again — the assignment is the simulated ${
+      classicGroup ? "leader's" : "coordinator's"
+    }, not a copy of the described one (member ids differ, so ties may break differently). Committed offsets are not carried over.`;
   const at = options.at ?? new Date(s.timeMs);
   const file: Record<string, unknown> = {
     name: safeName(`replay-${s.groupId}`, 'replay'),
@@ -158,8 +181,177 @@ export function replayScenario(snapshot: GroupSnapshot, options: ReplayOptions =
     groups: [{ id: groupId, members }],
     timeline: [],
   };
-  const scenario = parseScenario(file, { source: `replay of ${s.groupId}` });
-  return { scenario, file, variant: variantOf(s, members, notes), notes };
+  const variant = variantOf(s, members, notes);
+  if (!seed.ok) {
+    notes.push(formAgain(seed.why));
+    return { scenario: parseScenario(file, { source: `replay of ${s.groupId}` }), file, variant, notes };
+  }
+  const seededFile: Record<string, unknown> = {
+    ...file,
+    groups: [{ id: groupId, members: members.map((m) => ({ ...m, startAt: 0 })), initialState: seed.state }],
+  };
+  const scenario = parseScenario(seededFile, { source: `replay of ${s.groupId}` });
+  // The variant decides each member's protocol and assignors: the state applies only if every
+  // member runs the group's protocol (and, classic, offers the selected assignor).
+  const protocolName = seed.state.protocolName;
+  const misfit = scenario.groups[0].members.find((m) => {
+    const c = applyVariant(m, variant);
+    return (
+      c.groupProtocol !== s.protocol ||
+      (typeof protocolName === 'string' && !c.partitionAssignmentStrategy.includes(protocolName))
+    );
+  });
+  if (misfit !== undefined) {
+    notes.push(
+      formAgain(`${misfit.name} would not run the group's own protocol and assignor in the simulator`),
+    );
+    return { scenario: parseScenario(file, { source: `replay of ${s.groupId}` }), file, variant, notes };
+  }
+  notes.push(...seed.notes);
+  notes.push(
+    `The simulation starts from the described state (${seed.summary}): the same member ids, epochs and partitions; what-ifs proceed from there. Committed offsets are not carried over.`,
+  );
+  return { scenario, file: seededFile, variant, notes };
+}
+
+type Seed =
+  | {
+      readonly ok: true;
+      readonly state: Record<string, unknown>;
+      readonly summary: string;
+      readonly notes: readonly string[];
+    }
+  | { readonly ok: false; readonly why: string };
+
+/**
+ * The scenario's `initialState` for the described group, or why it cannot be loaded. `names`
+ * maps member ids to the scenario's member names; `partitions` the replayed topics' counts.
+ */
+function initialStateOf(
+  s: GroupSnapshot,
+  names: ReadonlyMap<string, string>,
+  partitions: ReadonlyMap<string, number>,
+): Seed {
+  const no = (why: string): Seed => ({ ok: false, why });
+  if (s.members.some((m) => m.memberType !== s.protocol)) {
+    return no('The group mixes classic and consumer-protocol members, which the simulator cannot load');
+  }
+  // Every partition a member holds or is meant to get must exist in the replayed topics.
+  for (const m of s.members) {
+    for (const a of [m.assignment, m.pendingRevocation, m.targetAssignment ?? {}]) {
+      for (const [topic, parts] of Object.entries(a)) {
+        const n = partitions.get(topic);
+        if (n === undefined) {
+          return no(`${m.clientId} holds partitions of ${topic}, whose partition count is not known`);
+        }
+        const bad = parts.find((p) => p < 0 || p >= n);
+        if (bad !== undefined)
+          return no(`${m.clientId} holds ${topic}-${bad}, but ${topic} has ${n} partitions`);
+      }
+    }
+  }
+  const entries: Record<string, unknown>[] = [];
+  const sortedMembers = [...s.members].sort((a, b) =>
+    a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0,
+  );
+  if (s.protocol === 'consumer') {
+    const assignmentEpoch = s.targetAssignmentEpoch ?? -1;
+    if (s.groupEpoch < 1 || assignmentEpoch < 1 || assignmentEpoch > s.groupEpoch) {
+      return no(
+        `The group epoch ${s.groupEpoch} and assignment epoch ${assignmentEpoch} are not a state the coordinator can load`,
+      );
+    }
+    for (const m of sortedMembers) {
+      if (m.memberEpoch < 1 || m.memberEpoch > assignmentEpoch) {
+        return no(
+          `${m.clientId} is at member epoch ${m.memberEpoch} (joining or leaving), which the simulator cannot load`,
+        );
+      }
+      // Cluster snapshots report the assignment with the partitions pending revocation included;
+      // the simulator's without: the union is what the member holds either way.
+      const held = unionAssignments(m.assignment, m.pendingRevocation);
+      const assigned = subtractAssignment(held, m.pendingRevocation);
+      entries.push({
+        member: names.get(m.memberId),
+        memberId: m.memberId,
+        memberEpoch: m.memberEpoch,
+        ...(m.previousMemberEpoch !== null ? { previousMemberEpoch: m.previousMemberEpoch } : {}),
+        assigned: plain(assigned),
+        ...(Object.keys(m.pendingRevocation).length > 0
+          ? { pendingRevocation: plain(m.pendingRevocation) }
+          : {}),
+        ...(m.targetAssignment !== null && !assignmentsEqual(m.targetAssignment, assigned)
+          ? { target: plain(m.targetAssignment) }
+          : {}),
+      });
+    }
+    const conflict = doubleHolder(
+      sortedMembers.map((m) => unionAssignments(m.assignment, m.pendingRevocation)),
+    );
+    if (conflict !== null) return no(`${conflict} is held by two members in the description`);
+    const targets = doubleHolder(sortedMembers.map((m) => m.targetAssignment ?? {}));
+    if (targets !== null) return no(`${targets} is in the targets of two members in the description`);
+    return {
+      ok: true,
+      state: { protocol: 'consumer', groupEpoch: s.groupEpoch, assignmentEpoch, members: entries },
+      summary: `group epoch ${s.groupEpoch}, assignment epoch ${assignmentEpoch}, ${s.state}`,
+      notes: [],
+    };
+  }
+  if (s.state !== 'Stable') {
+    return no(`The group is ${s.state} (mid-rebalance): a classic group is loaded only when Stable`);
+  }
+  const protocolName = s.assignor === null ? undefined : CLIENT_ASSIGNORS[s.assignor];
+  if (protocolName === undefined) {
+    return no(`The group's assignor ${s.assignor ?? '(none)'} is not one the simulator has`);
+  }
+  const conflict = doubleHolder(sortedMembers.map((m) => m.assignment));
+  if (conflict !== null) return no(`${conflict} is assigned to two members in the description`);
+  const notes: string[] = [];
+  let generation = s.groupEpoch;
+  if (generation < 1) {
+    generation = 1;
+    notes.push("The cluster does not report a classic group's generation: the replay calls it generation 1.");
+  }
+  let leader = s.leaderId === null ? undefined : names.get(s.leaderId);
+  if (leader === undefined) {
+    const first = sortedMembers[0];
+    leader = names.get(first.memberId);
+    notes.push(
+      `The cluster does not report a classic group's leader: in the replay it is ${first.clientId} (the first member by id).`,
+    );
+  }
+  for (const m of sortedMembers) {
+    entries.push({ member: names.get(m.memberId), memberId: m.memberId, assigned: plain(m.assignment) });
+  }
+  return {
+    ok: true,
+    state: { protocol: 'classic', generation, protocolName, leader, members: entries },
+    summary: `generation ${generation}, protocol ${protocolName}`,
+    notes,
+  };
+}
+
+/** The first partition that two of the assignments hold, as "topic-p", or null. */
+function doubleHolder(assignments: readonly Assignment[]): string | null {
+  const seen = new Set<string>();
+  for (const a of assignments) {
+    for (const [topic, parts] of Object.entries(a)) {
+      for (const p of parts) {
+        const key = `${topic}-${p}`;
+        if (seen.has(key)) return key;
+        seen.add(key);
+      }
+    }
+  }
+  return null;
+}
+
+/** An assignment as scenario-file JSON (a fresh plain object). */
+function plain(a: Assignment): Record<string, number[]> {
+  const out: Record<string, number[]> = {};
+  for (const [t, ps] of Object.entries(a)) if (ps.length > 0) out[t] = [...ps];
+  return out;
 }
 
 function variantOf(

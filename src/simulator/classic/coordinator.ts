@@ -66,6 +66,28 @@ export function classicSyncKey(groupId: string): string {
   return `sync-${groupId}`;
 }
 
+/** A classic group as its GroupMetadata record holds it (GroupMetadataValue), decoded. */
+export interface LoadedClassicGroup {
+  readonly groupId: string;
+  readonly protocolType: string;
+  readonly generation: number;
+  /** The selected protocol (assignor). */
+  readonly protocolName: string;
+  readonly leaderId: string;
+  readonly members: readonly {
+    readonly memberId: string;
+    readonly groupInstanceId: string | null;
+    readonly clientId: string;
+    readonly clientHost: string;
+    /** -1: the session timeout (records from before rebalance timeouts existed). */
+    readonly rebalanceTimeoutMs: number;
+    readonly sessionTimeoutMs: number;
+    /** The member's metadata for the selected protocol. */
+    readonly subscription: ConsumerProtocolSubscription;
+    readonly assignment: ConsumerProtocolAssignment;
+  }[];
+}
+
 /** One row of ListGroups for a classic group. */
 export interface ListedClassicGroup {
   readonly groupId: string;
@@ -146,6 +168,48 @@ export class ClassicGroupCoordinator implements Pick<
       this.groups.delete(groupId);
       return 'NONE';
     });
+  }
+
+  /**
+   * Loads a group as Kafka does from its GroupMetadata record when it takes over the
+   * `__consumer_offsets` partition (GroupMetadataManager.replay + onLoaded): a group with members
+   * is Stable in the recorded generation, with the recorded protocol and leader; each member
+   * supports the selected protocol only, with the subscription and assignment the record holds;
+   * every member's session timer starts now. Nothing is emitted. Throws for a record Kafka could
+   * not have written (no members, an unknown leader, a member listed twice).
+   */
+  loadGroup(record: LoadedClassicGroup): void {
+    const { groupId } = record;
+    if (this.groups.has(groupId)) throw new Error(`group ${groupId} already exists`);
+    if (record.members.length === 0) throw new Error(`group ${groupId}: a loaded group needs members`);
+    if (record.generation < 1)
+      throw new Error(`group ${groupId}: generation ${record.generation} is not valid`);
+    const ids = new Set(record.members.map((m) => m.memberId));
+    if (ids.size !== record.members.length) throw new Error(`group ${groupId}: a member is listed twice`);
+    if (!ids.has(record.leaderId))
+      throw new Error(`group ${groupId}: the leader ${record.leaderId} is not a member`);
+    const group = this.createGroup(groupId);
+    for (const m of record.members) {
+      group.add(
+        new ClassicMember(
+          m.memberId,
+          m.groupInstanceId,
+          m.clientId,
+          m.clientHost,
+          m.rebalanceTimeoutMs === -1 ? m.sessionTimeoutMs : m.rebalanceTimeoutMs,
+          m.sessionTimeoutMs,
+          record.protocolType,
+          [{ name: record.protocolName, metadata: m.subscription }],
+          m.assignment,
+        ),
+        null,
+      );
+    }
+    group.state = 'Stable';
+    group.generationId = record.generation;
+    group.protocolName = record.protocolName;
+    group.leaderId = record.leaderId;
+    for (const member of group.allMembers()) this.scheduleHeartbeat(group, member);
   }
 
   hasGroup(groupId: string): boolean {

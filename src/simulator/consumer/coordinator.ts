@@ -11,6 +11,7 @@
  * Pure: time comes from the injected virtual timers, randomness from the injected seeded Random.
  */
 import {
+  type Assignment,
   type ConsumerGroupState as GroupStateName,
   type GroupEvent,
   type GroupSnapshot,
@@ -63,6 +64,7 @@ import type {
 } from './messages';
 import { reconcile } from './reconcile';
 import type { ConsumerGroupRecord, GroupMetadataValue } from './records';
+import type { SeededConsumerGroup } from './seed';
 import { compileTopicRegex } from './regex';
 import { buildTargetAssignment } from './target';
 import { computeGroupHash, computeTopicHash } from './topic-hash';
@@ -376,6 +378,185 @@ export class ConsumerGroupCoordinator {
         if (m.state === 'UNREVOKED_PARTITIONS') {
           this.scheduleRebalanceTimeout(g.groupId, m.memberId, m.memberEpoch, m.rebalanceTimeoutMs);
         }
+      }
+    }
+  }
+
+  /**
+   * Loads a group as it stands at one instant (a described group): writes the records Kafka would
+   * hold in `__consumer_offsets` for that state — each member's subscription, the resolved
+   * regexes, the group epoch with its metadata hash (4.0: the subscription metadata), the target
+   * assignment and its epoch, each member's current assignment with its state — replays them as a
+   * coordinator loading the partition does, and arms the group's timers as `onLoaded` would.
+   * Nothing is emitted. Throws when the state is one Kafka cannot be in (a partition held by two
+   * members, an unknown topic, an epoch out of order), without touching the coordinator.
+   */
+  seedGroup(state: SeededConsumerGroup): void {
+    const { groupId, groupEpoch, assignmentEpoch } = state;
+    if (this.groups.has(groupId)) throw new Error(`group ${groupId} already exists`);
+    if (assignmentEpoch > groupEpoch) {
+      throw new Error(`the assignment epoch ${assignmentEpoch} is above the group epoch ${groupEpoch}`);
+    }
+    const now = this.ctx.timers.now();
+    const withEpochs = this.features.assignmentEpochs;
+    const topicIdOf = (name: string): TopicId => {
+      const t = this.ctx.metadata.topic(name);
+      if (t === undefined) throw new Error(`topic ${name} does not exist`);
+      return t.topicId;
+    };
+    const checked = (a: Assignment, what: string): [TopicId, number[]][] =>
+      Object.entries(a).map(([name, parts]) => {
+        const n = this.ctx.metadata.topic(name)?.numPartitions ?? 0;
+        for (const p of parts) {
+          if (!Number.isInteger(p) || p < 0 || p >= n)
+            throw new Error(`${what}: ${name}-${p} does not exist (${name} has ${n} partitions)`);
+        }
+        return [topicIdOf(name), [...new Set(parts)].sort((x, y) => x - y)];
+      });
+    const withEpoch = (a: Assignment, epoch: number, what: string): AssignmentWithEpochs =>
+      new Map(checked(a, what).map(([t, ps]) => [t, new Map(ps.map((p) => [p, Math.max(epoch, 0)]))]));
+    const asTarget = (a: Assignment, what: string): TargetAssignment =>
+      new Map(
+        checked(a, what)
+          .filter(([, ps]) => ps.length > 0)
+          .map(([t, ps]) => [t, new Set(ps)]),
+      );
+
+    const members: ConsumerGroupMember[] = [];
+    const targets = new Map<string, TargetAssignment>();
+    for (const s of state.members) {
+      if (s.memberEpoch < 1 || s.memberEpoch > assignmentEpoch) {
+        throw new Error(
+          `member ${s.memberId}: its epoch ${s.memberEpoch} must be from 1 to the assignment epoch ${assignmentEpoch}`,
+        );
+      }
+      const what = `member ${s.memberId}`;
+      const assigned = withEpoch(s.assigned, s.memberEpoch, what);
+      const pending = withEpoch(s.pendingRevocation, s.memberEpoch, what);
+      const target = asTarget(s.target, what);
+      const memberState: ConsumerGroupMember['state'] =
+        pending.size > 0
+          ? 'UNREVOKED_PARTITIONS'
+          : s.memberEpoch === assignmentEpoch && !sameTarget(assigned, target)
+            ? 'UNRELEASED_PARTITIONS'
+            : 'STABLE';
+      const previous =
+        s.previousMemberEpoch ??
+        (memberState === 'UNREVOKED_PARTITIONS' ? s.memberEpoch : Math.max(s.memberEpoch - 1, 0));
+      members.push({
+        ...newMember(s.memberId),
+        memberEpoch: s.memberEpoch,
+        previousMemberEpoch: previous,
+        state: memberState,
+        instanceId: s.instanceId,
+        rackId: s.rackId,
+        rebalanceTimeoutMs: s.rebalanceTimeoutMs,
+        clientId: s.clientId,
+        clientHost: s.clientHost,
+        subscribedTopicNames: Object.freeze(
+          javaHashSetCopyOrder(JAVA_STRING, [...new Set(s.subscribedTopicNames)]),
+        ),
+        subscribedTopicRegex: s.subscribedTopicRegex ?? '',
+        serverAssignorName: s.serverAssignor,
+        assignedPartitions: assigned,
+        partitionsPendingRevocation: pending,
+      });
+      targets.set(s.memberId, target);
+    }
+
+    // Subscriptions and resolved regexes first: the metadata hash is computed over what they name.
+    const head: ConsumerGroupRecord[] = members.map((m) => ({
+      type: 'ConsumerGroupMemberMetadata',
+      key: { groupId, memberId: m.memberId },
+      value: memberMetadataValue(m),
+    }));
+    const regexes = [...new Set(members.map((m) => m.subscribedTopicRegex).filter((r) => r !== ''))];
+    for (const [regex, resolved] of this.resolveRegularExpressions(regexes)) {
+      head.push({
+        type: 'ConsumerGroupRegularExpression',
+        key: { groupId, regularExpression: regex },
+        value: {
+          topics: [...resolved.topics].sort(),
+          version: resolved.version,
+          timestamp: resolved.timestamp,
+        },
+      });
+    }
+    const scratch = new ConsumerGroup(groupId, this.features);
+    for (const r of head) scratch.apply(r);
+    const counts = scratch.subscribedTopicNames;
+    const tail: ConsumerGroupRecord[] = [];
+    if (this.features.metadataHash) {
+      tail.push({
+        type: 'ConsumerGroupMetadata',
+        key: { groupId },
+        value: this.groupMetadataValue(groupEpoch, this.computeMetadataHash(counts)),
+      });
+    } else {
+      tail.push(partitionMetadataRecord(groupId, this.computeSubscriptionMetadata(counts)));
+      tail.push({
+        type: 'ConsumerGroupMetadata',
+        key: { groupId },
+        value: this.groupMetadataValue(groupEpoch, 0n),
+      });
+    }
+    for (const m of members) {
+      tail.push({
+        type: 'ConsumerGroupTargetAssignmentMember',
+        key: { groupId, memberId: m.memberId },
+        value: { topicPartitions: targetRecord(targets.get(m.memberId) ?? EMPTY_TARGET) },
+      });
+    }
+    tail.push({
+      type: 'ConsumerGroupTargetAssignmentMetadata',
+      key: { groupId },
+      value: this.features.assignmentInterval
+        ? { assignmentEpoch, assignmentTimestamp: now }
+        : { assignmentEpoch },
+    });
+    for (const m of members) {
+      tail.push({
+        type: 'ConsumerGroupCurrentMemberAssignment',
+        key: { groupId, memberId: m.memberId },
+        value: currentAssignmentValue(m, withEpochs),
+      });
+    }
+    // Check the whole log on a scratch group first (two holders of one partition, two targets of
+    // one partition), so a state Kafka cannot be in leaves the coordinator untouched.
+    for (const r of tail) scratch.apply(r);
+    const holders = new Map<string, string>();
+    for (const m of members) {
+      for (const a of [m.assignedPartitions, m.partitionsPendingRevocation]) {
+        for (const [topicId, parts] of a) {
+          for (const p of parts.keys()) {
+            const other = holders.get(`${topicId}:${p}`);
+            if (other !== undefined) {
+              throw new Error(`partition ${topicId}-${p} is held by both ${other} and ${m.memberId}`);
+            }
+            holders.set(`${topicId}:${p}`, m.memberId);
+          }
+        }
+      }
+    }
+    const owners = new Map<string, string>();
+    for (const [memberId, target] of targets) {
+      for (const [topicId, parts] of target) {
+        for (const p of parts) {
+          const other = owners.get(`${topicId}:${p}`);
+          if (other !== undefined) {
+            throw new Error(`partition ${topicId}-${p} is in the targets of both ${other} and ${memberId}`);
+          }
+          owners.set(`${topicId}:${p}`, memberId);
+        }
+      }
+    }
+    this.replay([...head, ...tail]);
+    this.rememberTopics(groupId, counts);
+    const group = this.existingGroup(groupId);
+    for (const m of group.membersInKafkaOrder()) {
+      this.scheduleSessionTimeout(groupId, m.memberId);
+      if (m.state === 'UNREVOKED_PARTITIONS') {
+        this.scheduleRebalanceTimeout(groupId, m.memberId, m.memberEpoch, m.rebalanceTimeoutMs);
       }
     }
   }
@@ -1615,6 +1796,17 @@ export class ConsumerGroupCoordinator {
     this.groups.delete(groupId);
     for (const r of this.log) if (r.key.groupId === groupId) this.applyRecord(r);
   }
+}
+
+/** The same partitions (epochs aside). */
+function sameTarget(a: AssignmentWithEpochs, t: TargetAssignment): boolean {
+  if (a.size !== t.size) return false;
+  for (const [topicId, parts] of a) {
+    const u = t.get(topicId);
+    if (u === undefined || u.size !== parts.size) return false;
+    for (const p of parts.keys()) if (!u.has(p)) return false;
+  }
+  return true;
 }
 
 function toWire(a: AssignmentWithEpochs): HeartbeatTopicPartitions[] {

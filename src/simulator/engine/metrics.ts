@@ -79,6 +79,13 @@ export class GroupMetrics {
     this.evaluate(event.timeMs);
   }
 
+  /** The group's state when the run starts from a described group (no event says it). */
+  startIn(nowMs: number, state: GroupState): void {
+    this.tick(nowMs);
+    this.state = state;
+    this.evaluate(nowMs);
+  }
+
   /** A consumer stopped owning everything without callbacks (it crashed or was closed). */
   consumerGone(nowMs: number, name: string, owned: Assignment): void {
     this.tick(nowMs);

@@ -16,10 +16,10 @@ export function defaultParts(): SimulationParts {
     createConsumerCoordinator: (world) =>
       new ConsumerGroupCoordinator({ ...pick(world), serverAssignor: (name) => serverAssignor(name) }),
     createClassicCoordinator: (world) => new ClassicGroupCoordinator(world),
-    createConsumer: (world, name, config, behaviour) =>
+    createConsumer: (world, name, config, behaviour, joined) =>
       config.groupProtocol === 'consumer'
-        ? createConsumerProtocolClient(world, name, config, behaviour)
-        : createClassicConsumerClient(world, name, config, behaviour),
+        ? createConsumerProtocolClient(world, name, config, behaviour, joined ?? null)
+        : createClassicConsumerClient(world, name, config, behaviour, joined ?? null),
     newTopicId: (random) => Uuid.random(random).toString(),
   };
 }

@@ -12,15 +12,19 @@ import {
   type PartitionLag,
   type TopicInfo,
   computeLag,
+  toPartitions,
+  unionAssignments,
 } from '../../model';
 import type { OrderingMode, TopicId } from '../assignors/api';
 import { VirtualScheduler } from '../clock';
-import type { SimulatedConsumer } from '../members/consumer';
+import type { JoinedMember, SimulatedConsumer } from '../members/consumer';
 import type { ConsumerConfig, MemberBehaviour } from '../members/config';
 import { Random } from '../random';
 import type {
   ProtocolVariant,
   Scenario,
+  ScenarioGroup,
+  ScenarioInitialState,
   ScenarioMember,
   ScenarioStep,
   ScenarioTopic,
@@ -40,11 +44,13 @@ import type { GroupCoordinatorApi, KafkaVersion, SimWorld } from './world';
 export interface SimulationParts {
   createConsumerCoordinator(world: SimWorld): ConsumerGroupCoordinator;
   createClassicCoordinator(world: SimWorld): ClassicGroupCoordinator;
+  /** `joined`: start as a member of the group's seeded state (see ScenarioGroup.initialState). */
   createConsumer(
     world: SimWorld,
     name: string,
     config: ConsumerConfig,
     behaviour: MemberBehaviour,
+    joined?: JoinedMember | null,
   ): SimulatedConsumer;
   /** A fresh Kafka topic id from the seeded generator. */
   newTopicId(random: Random): TopicId;
@@ -87,6 +93,8 @@ interface MemberSlot {
   client: SimulatedConsumer | null;
   /** Bumped on every start so stale restart timers can tell they are stale. */
   incarnation: number;
+  /** How its first start resumes its membership of the seeded group state; null: it joins. */
+  joined: JoinedMember | null;
 }
 
 export { SimulationActionError };
@@ -156,9 +164,132 @@ export class Simulation {
         this.scheduler.schedule(m.startAtMs, () => this.initialStart(m.name));
       }
     }
+    for (const g of scenario.groups) if (g.initialState !== undefined) this.seedGroup(g, g.initialState);
     for (const step of scenario.timeline) {
       this.scheduler.schedule(step.atMs, () => this.apply(step));
     }
+  }
+
+  /**
+   * Starts the group from its initial state: the coordinator loads it (the records Kafka would
+   * hold for it) and the members it lists start as members of it. When the members do not run
+   * under the state's protocol (a --protocol variant changed it) the state cannot apply: the
+   * trace says so and the group forms from scratch.
+   */
+  private seedGroup(g: ScenarioGroup, st: ScenarioInitialState): void {
+    const slots = st.members.map((m) => ({ m, slot: this.slot(m.member) }));
+    const emit = (detail: string): void =>
+      this.world.emit({
+        type: 'action',
+        timeMs: this.now(),
+        groupId: g.id,
+        action: 'initial-state',
+        target: null,
+        detail,
+      });
+    const wrongProtocol = slots.find(({ slot }) => slot.config.groupProtocol !== st.protocol);
+    if (wrongProtocol !== undefined) {
+      emit(
+        `not applied: it is a ${st.protocol}-protocol group but ${wrongProtocol.m.member} runs with group.protocol=${wrongProtocol.slot.config.groupProtocol}; the members join and the group forms anew`,
+      );
+      return;
+    }
+    if (st.protocol === 'classic') {
+      const missing = slots.find(
+        ({ slot }) => !slot.config.partitionAssignmentStrategy.includes(st.protocolName),
+      );
+      if (missing !== undefined) {
+        emit(
+          `not applied: ${missing.m.member} runs with partition.assignment.strategy=${missing.slot.config.partitionAssignmentStrategy.join(',')}, without ${st.protocolName}; the members join and the group forms anew`,
+        );
+        return;
+      }
+    }
+    const metadataTopics = this.world.metadata.topics().map((t) => t.name);
+    const topicsOf = (c: ConsumerConfig): string[] => {
+      const sub = c.subscription;
+      if ('topics' in sub) return [...new Set(sub.topics)].sort();
+      const re = new RegExp(`^(?:${sub.pattern})$`);
+      return metadataTopics.filter((n) => re.test(n)).sort();
+    };
+    if (st.protocol === 'consumer') {
+      this.broker.consumer.seedGroup({
+        groupId: g.id,
+        groupEpoch: st.groupEpoch,
+        assignmentEpoch: st.assignmentEpoch,
+        members: slots.map(({ m, slot }) => ({
+          memberId: m.memberId,
+          instanceId: slot.config.groupInstanceId,
+          rackId: slot.config.rackId,
+          clientId: slot.config.clientId,
+          clientHost: slot.config.clientHost,
+          subscribedTopicNames: 'topics' in slot.config.subscription ? slot.config.subscription.topics : [],
+          subscribedTopicRegex:
+            'pattern' in slot.config.subscription ? slot.config.subscription.pattern : null,
+          serverAssignor: slot.config.groupRemoteAssignor,
+          rebalanceTimeoutMs: slot.config.maxPollIntervalMs,
+          memberEpoch: m.memberEpoch,
+          previousMemberEpoch: m.previousMemberEpoch,
+          assigned: m.assigned,
+          pendingRevocation: m.pendingRevocation,
+          target: m.target,
+        })),
+      });
+      for (const { m, slot } of slots) {
+        slot.joined = {
+          protocol: 'consumer',
+          memberId: m.memberId,
+          memberEpoch: m.memberEpoch,
+          owned: unionAssignments(m.assigned, m.pendingRevocation),
+          assigned: m.assigned,
+        };
+      }
+      emit(
+        `the group starts as described: group epoch ${st.groupEpoch}, assignment epoch ${st.assignmentEpoch}, ${slots.length} member${slots.length === 1 ? '' : 's'} already in it`,
+      );
+    } else {
+      const groupSubscription = [...new Set(slots.flatMap(({ slot }) => topicsOf(slot.config)))].sort();
+      const leaderId = slots.find(({ m }) => m.member === st.leader)?.m.memberId ?? '';
+      this.broker.classic.loadGroup({
+        groupId: g.id,
+        protocolType: 'consumer',
+        generation: st.generation,
+        protocolName: st.protocolName,
+        leaderId,
+        members: slots.map(({ m, slot }) => ({
+          memberId: m.memberId,
+          groupInstanceId: slot.config.groupInstanceId,
+          clientId: slot.config.clientId,
+          clientHost: slot.config.clientHost,
+          rebalanceTimeoutMs: slot.config.maxPollIntervalMs,
+          sessionTimeoutMs: slot.config.sessionTimeoutMs,
+          // What its last JoinGroup sent for the selected protocol (ConsumerProtocolSubscription v3).
+          subscription: {
+            topics: topicsOf(slot.config),
+            userData: null,
+            ownedPartitions: [],
+            generationId: -1,
+            rackId: slot.config.rackId,
+          },
+          assignment: { assignedPartitions: toPartitions(m.assigned), userData: null },
+        })),
+      });
+      for (const { m, slot } of slots) {
+        slot.joined = {
+          protocol: 'classic',
+          memberId: m.memberId,
+          generation: st.generation,
+          protocolName: st.protocolName,
+          leader: m.member === st.leader,
+          owned: m.assigned,
+          groupSubscription,
+        };
+      }
+      emit(
+        `the group starts as described: generation ${st.generation}, protocol ${st.protocolName}, ${slots.length} member${slots.length === 1 ? '' : 's'} already in it`,
+      );
+    }
+    this.metricsByGroup.get(g.id)?.startIn(this.now(), this.broker.describe(g.id)?.state ?? 'Empty');
   }
 
   private readonly parts: SimulationParts;
@@ -553,6 +684,7 @@ export class Simulation {
       layers: [],
       client: null,
       incarnation: 0,
+      joined: null,
     });
   }
 
@@ -570,7 +702,9 @@ export class Simulation {
     const slot = this.slot(name);
     slot.incarnation++;
     this.world.network.partition(name, null);
-    const client = this.parts.createConsumer(this.world, name, slot.config, slot.behaviour);
+    const client = this.parts.createConsumer(this.world, name, slot.config, slot.behaviour, slot.joined);
+    // Only the first start resumes the seeded membership; a restart is a new consumer that joins.
+    slot.joined = null;
     slot.client = client;
     client.start();
     this.updateScope(slot.spec.groupId);

@@ -64,9 +64,10 @@ import type {
 import type { TimerHandle } from '../clock';
 import type { OffsetCommitRequest, OffsetCommitResponse, SimWorld } from '../engine/world';
 import type { ErrorName } from '../errors';
+import type { Random } from '../random';
 import { AppThread } from './app-thread';
 import type { ConsumerConfig, MemberBehaviour } from './config';
-import type { SimulatedConsumer } from './consumer';
+import type { JoinedMember, SimulatedConsumer } from './consumer';
 import { ExponentialBackoff, RETRY_BACKOFF_EXP_BASE, RETRY_BACKOFF_JITTER } from './request-state';
 
 /** AbstractCoordinator.MemberState. */
@@ -78,6 +79,8 @@ export type ClientAssignorLookup = (name: string) => ClientAssignor | undefined;
 export interface ClassicConsumerOptions {
   /** close()'s timeout (KafkaConsumer.DEFAULT_CLOSE_TIMEOUT_MS = 30 s); capped by request.timeout.ms. */
   readonly closeTimeoutMs?: number;
+  /** Start as a member of the group's current generation (a simulation seeded from a described group). */
+  readonly joined?: Extract<JoinedMember, { protocol: 'classic' }>;
 }
 
 /** CommonClientConfigs.METADATA_MAX_AGE_CONFIG's default. */
@@ -259,6 +262,7 @@ export class ClassicConsumerClient implements SimulatedConsumer {
     this.config = config;
     this.app = new AppThread(world, config, behaviour);
     const random = world.random.fork();
+    this.backoffRandom = random;
     this.backoff = new ExponentialBackoff(
       config.retryBackoffMs,
       RETRY_BACKOFF_EXP_BASE,
@@ -303,7 +307,11 @@ export class ClassicConsumerClient implements SimulatedConsumer {
     this.configError = error;
     this.subscription = 'topics' in config.subscription ? sortedUnique(config.subscription.topics) : [];
     this.cs = initialClientState(protocol, this.subscription);
+    this.joined = options.joined ?? null;
   }
+
+  private readonly joined: Extract<JoinedMember, { protocol: 'classic' }> | null;
+  private readonly backoffRandom: Random;
 
   // =================================================================================================
   // SimulatedConsumer
@@ -369,6 +377,7 @@ export class ClassicConsumerClient implements SimulatedConsumer {
     this.noteFetchable();
     // The constructor asks for a metadata update; subscribe() too.
     this.refreshMetadata();
+    if (this.joined !== null) this.resumeMembership(this.joined);
     this.ensureDiscovery();
     this.armAutoCommit();
     this.schedulePoll();
@@ -378,6 +387,46 @@ export class ClassicConsumerClient implements SimulatedConsumer {
     if (!this.isAlive) return;
     this.crashed = true;
     this.shutDown();
+  }
+
+  /**
+   * Starts as a member of the group's current generation (a simulation seeded from a described
+   * group): the last JoinGroup and SyncGroup are behind it, it owns its assignment, knows the
+   * coordinator, and its heartbeat thread runs — the first heartbeat at a point of the interval
+   * drawn from its seeded generator, as members of a running group do not heartbeat in step. The
+   * leader remembers the metadata it assigned over, so it notices when a topic grows.
+   */
+  private resumeMembership(j: Extract<JoinedMember, { protocol: 'classic' }>): void {
+    const now = this.now();
+    // A pattern subscription is matched against the metadata first (before the member id is set,
+    // so it is not reported as a change).
+    this.maybeUpdateSubscriptionMetadata();
+    this.cs = {
+      ...this.cs,
+      memberId: j.memberId,
+      generationId: j.generation,
+      owned: j.owned,
+      lastAssignment: j.owned,
+      lastAssignmentGeneration: j.generation,
+    };
+    this.protocolName = j.protocolName;
+    this.memberState = 'STABLE';
+    this.rejoinNeeded = false;
+    this.rejoinReason = '';
+    this.joinedSubscription = this.subscription;
+    this.isLeader = j.leader;
+    if (j.leader) {
+      this.groupSubscription = sortedUnique(j.groupSubscription);
+      this.metadataSnapshot = this.buildSnapshot();
+      this.assignmentSnapshot = this.metadataSnapshot;
+    }
+    this.startAssigned(j.owned);
+    this.coordinatorKnown = true;
+    this.hbEnabled = true;
+    this.sessionDeadlineMs = now + this.config.sessionTimeoutMs;
+    this.pollTimerResetMs = now;
+    this.heartbeatDueMs = now + Math.floor(this.backoffRandom.next() * this.config.heartbeatIntervalMs);
+    this.wakeHeartbeat(this.heartbeatDueMs);
   }
 
   close(): void {
@@ -1917,6 +1966,14 @@ export function createClassicConsumerClient(
   name: string,
   config: ConsumerConfig,
   behaviour: MemberBehaviour,
+  joined: JoinedMember | null = null,
 ): ClassicConsumerClient {
-  return new ClassicConsumerClient(world, name, config, behaviour, clientAssignor);
+  return new ClassicConsumerClient(
+    world,
+    name,
+    config,
+    behaviour,
+    clientAssignor,
+    joined?.protocol === 'classic' ? { joined } : {},
+  );
 }

@@ -43,7 +43,7 @@ import type { ErrorName } from '../errors';
 import type { Random } from '../random';
 import { AppThread } from './app-thread';
 import type { ConsumerConfig, MemberBehaviour } from './config';
-import type { SimulatedConsumer } from './consumer';
+import type { JoinedMember, SimulatedConsumer } from './consumer';
 import { Uuid } from '../java/uuid';
 import { HeartbeatRequestState, RequestState } from './request-state';
 
@@ -209,13 +209,15 @@ export class ConsumerProtocolClient implements SimulatedConsumer {
     readonly name: string,
     config: ConsumerConfig,
     behaviour: MemberBehaviour,
+    private readonly joined: Extract<JoinedMember, { protocol: 'consumer' }> | null = null,
   ) {
     this.config = config;
     // subscribe(empty list) is unsubscribe(): such a consumer never joins.
     const sub = config.subscription;
     this.subscription = 'topics' in sub && sub.topics.length === 0 ? null : sub;
     this.random = world.random.fork();
-    this.memberIdValue = Uuid.random(this.random).toString();
+    const generated = Uuid.random(this.random).toString();
+    this.memberIdValue = joined?.memberId ?? generated;
     this.app = new AppThread(world, config, behaviour);
     const now = world.timers.now();
     this.hb = new HeartbeatRequestState(now, config.retryBackoffMs, config.retryBackoffMaxMs, this.random);
@@ -263,7 +265,8 @@ export class ConsumerProtocolClient implements SimulatedConsumer {
     this.app.setFetchBlocked(net.isPartitioned(this.name));
     // new KafkaConsumer(...); consumer.subscribe(...); then the loop's first poll().
     this.app.start();
-    if (this.subscription !== null) this.subscriptionUpdated = true;
+    if (this.joined !== null && this.subscription !== null) this.resumeMembership(this.joined);
+    else if (this.subscription !== null) this.subscriptionUpdated = true;
     this.requestPollHook();
     this.armAutoCommit();
     this.armPollCheck(this.app.lastPollMs() + this.config.maxPollIntervalMs);
@@ -274,6 +277,55 @@ export class ConsumerProtocolClient implements SimulatedConsumer {
     if (!this.isAlive) return;
     this.crashed = true;
     this.shutDown();
+  }
+
+  /**
+   * Starts as a member that has been in the group all along (a simulation seeded from a described
+   * group): it knows the coordinator, holds its member id and epoch, owns its partitions, has
+   * sent its subscription and assignment before, and heartbeats on the broker's interval — the
+   * first heartbeat at a point of that interval drawn from its seeded generator, as members of a
+   * running group do not heartbeat in step. A member with partitions to revoke reconciles at once.
+   */
+  private resumeMembership(j: Extract<JoinedMember, { protocol: 'consumer' }>): void {
+    const now = this.world.timers.now();
+    const ids = (a: Assignment): Map<TopicId, readonly number[]> => {
+      const out = new Map<TopicId, readonly number[]>();
+      for (const [name, parts] of Object.entries(a)) {
+        const id = this.world.metadata.topic(name)?.topicId;
+        if (id === undefined || parts.length === 0) continue;
+        this.topicNames.set(id, name);
+        out.set(
+          id,
+          [...parts].sort((x, y) => x - y),
+        );
+      }
+      return out;
+    };
+    this.current = { localEpoch: 0, partitions: ids(j.owned) };
+    const assigned = ids(j.assigned);
+    this.target = partitionsEqual(assigned, this.current.partitions)
+      ? this.current
+      : { localEpoch: 1, partitions: assigned };
+    this.assigned = j.owned;
+    this.updateMemberEpoch(j.memberEpoch);
+    if (!isEmptyAssignment(j.owned)) {
+      this.app.addOwned(toPartitions(j.owned));
+      this.emit({ type: 'partitions-assigned', memberId: this.memberIdValue, partitions: j.owned });
+    }
+    this.memberState = this.target === this.current ? 'STABLE' : 'RECONCILING';
+    this.coordinatorKnown = true;
+    const interval = this.world.broker.consumer.heartbeatIntervalMs;
+    this.hb.updateHeartbeatIntervalMs(interval, now - Math.floor(this.random.next() * interval));
+    const pattern =
+      this.subscription !== null && 'pattern' in this.subscription ? this.subscription.pattern : null;
+    this.sent = {
+      rebalanceTimeoutMs: this.config.maxPollIntervalMs,
+      subscribedTopicNames: this.subscribedNames().key,
+      pattern,
+      serverAssignor: this.config.groupRemoteAssignor,
+      localAssignment: this.current,
+    };
+    if (this.memberState === 'RECONCILING') this.requestReconciliation();
   }
 
   close(): void {
@@ -1507,8 +1559,15 @@ export function createConsumerProtocolClient(
   name: string,
   config: ConsumerConfig,
   behaviour: MemberBehaviour,
+  joined: JoinedMember | null = null,
 ): ConsumerProtocolClient {
-  return new ConsumerProtocolClient(world, name, config, behaviour);
+  return new ConsumerProtocolClient(
+    world,
+    name,
+    config,
+    behaviour,
+    joined?.protocol === 'consumer' ? joined : null,
+  );
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -36,3 +36,32 @@ export interface SimulatedConsumer {
   /** The client's own view, for snapshots. */
   details(): ClientDetails;
 }
+
+/**
+ * How a consumer starts when the simulation begins from a described group: it is already a
+ * member (the application has been running), with the member id, epoch or generation and the
+ * partitions the coordinator's state gives it, and carries on heartbeating instead of joining.
+ * Only a member's first start uses it; a restart is a new KafkaConsumer that joins.
+ */
+export type JoinedMember =
+  | {
+      readonly protocol: 'consumer';
+      readonly memberId: string;
+      readonly memberEpoch: number;
+      /** Partitions the application owns: those assigned and those still to revoke. */
+      readonly owned: Assignment;
+      /** The assignment the coordinator last sent it (without the partitions to revoke). */
+      readonly assigned: Assignment;
+    }
+  | {
+      readonly protocol: 'classic';
+      readonly memberId: string;
+      readonly generation: number;
+      /** The selected assignor (protocol name). */
+      readonly protocolName: string;
+      readonly leader: boolean;
+      /** Partitions the application owns (its assignment of this generation). */
+      readonly owned: Assignment;
+      /** The topics of every member's subscription (what the leader assigned over). */
+      readonly groupSubscription: readonly string[];
+    };

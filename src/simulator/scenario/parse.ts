@@ -18,10 +18,13 @@ import {
 } from '../members/config';
 import { parseDuration } from './duration';
 import { locateJsonError } from './json-locate';
+import type { Assignment } from '../../model';
 import type {
   Scenario,
   ScenarioAction,
   ScenarioGroup,
+  ScenarioInitialMember,
+  ScenarioInitialState,
   ScenarioMember,
   ScenarioStep,
   ScenarioTopic,
@@ -472,7 +475,7 @@ const BROKER_KEYS = [
   'group.initial.rebalance.delay.ms',
   'group.max.size',
 ];
-const GROUP_KEYS = ['id', 'subscription', 'config', 'behaviour', 'host', 'members'];
+const GROUP_KEYS = ['id', 'subscription', 'config', 'behaviour', 'host', 'members', 'initialState'];
 const MEMBER_KEYS = ['name', 'count', 'startAt', 'subscription', 'config', 'behaviour', 'host'];
 
 export interface ParseOptions {
@@ -541,6 +544,7 @@ export function parseScenario(raw: Json, options: ParseOptions = {}): Scenario {
   if (top.groups === undefined || rawGroups.length === 0)
     c.fail('groups', 'is required: at least one consumer group');
   const groupIds = new Set<string>();
+  const rawInitial = new Map<string, { raw: Json; path: string }>();
   rawGroups.forEach((rg, gi) => {
     const gp = `groups[${gi}]`;
     const go = c.obj(rg, gp);
@@ -568,6 +572,8 @@ export function parseScenario(raw: Json, options: ParseOptions = {}): Scenario {
       }
     });
     groups.push({ id, members });
+    if (go.initialState !== undefined)
+      rawInitial.set(id, { raw: go.initialState, path: `${gp}.initialState` });
   });
 
   // Timeline
@@ -590,6 +596,13 @@ export function parseScenario(raw: Json, options: ParseOptions = {}): Scenario {
   for (const step of timeline) {
     if (step.atMs > durationMs)
       c.fail(`${step.path}.at`, `is after the end of the run (duration ${durationMs} ms)`);
+  }
+  const partitionCounts = new Map(topics.map((t) => [t.name, t.partitions]));
+  for (const [i, g] of groups.entries()) {
+    const initial = rawInitial.get(g.id);
+    if (initial === undefined) continue;
+    const state = readInitialState(c, initial.raw, initial.path, g, partitionCounts);
+    if (state !== undefined) groups[i] = { ...g, initialState: state };
   }
 
   if (c.problems.length > 0 || name === undefined) throw new ScenarioError(source, c.problems);
@@ -883,4 +896,257 @@ function readStep(c: Checker, raw: Json, path: string, ctx: StepContext): Scenar
   }
   if (action === undefined || atMs === undefined) return undefined;
   return { ...action, atMs, path };
+}
+
+// --- the initial state of a group ------------------------------------------------------------
+
+const INITIAL_KEYS = {
+  consumer: ['protocol', 'groupEpoch', 'assignmentEpoch', 'members'],
+  classic: ['protocol', 'generation', 'protocolName', 'leader', 'members'],
+} as const;
+const INITIAL_MEMBER_KEYS = {
+  consumer: [
+    'member',
+    'memberId',
+    'memberEpoch',
+    'previousMemberEpoch',
+    'assigned',
+    'pendingRevocation',
+    'target',
+  ],
+  classic: ['member', 'memberId', 'assigned'],
+} as const;
+const MEMBER_ID_RE = /^\P{Cc}{1,255}$/u;
+
+/**
+ * `groups[].initialState`: the group as it stands when the run starts. Checked against the group
+ * (members, their protocol) and the topics (names, partition counts); a state the coordinator
+ * cannot be in (a partition held by two members, epochs out of order) is refused.
+ */
+function readInitialState(
+  c: Checker,
+  raw: Json,
+  path: string,
+  group: ScenarioGroup,
+  partitions: ReadonlyMap<string, number>,
+): ScenarioInitialState | undefined {
+  const o = c.obj(raw, path);
+  if (o === undefined) return undefined;
+  if (o.protocol === undefined) {
+    c.fail(`${path}.protocol`, 'is required: "consumer" or "classic"');
+    return undefined;
+  }
+  const protocol = c.oneOf(o.protocol, `${path}.protocol`, ['consumer', 'classic'] as const);
+  if (protocol === undefined) return undefined;
+  c.keys(o, path, INITIAL_KEYS[protocol]);
+  const before = c.problems.length;
+  const required = (k: string): Json => {
+    if (o[k] === undefined) c.fail(join(path, k), 'is required');
+    return o[k];
+  };
+  const byName = new Map(group.members.map((m) => [m.name, m]));
+  const members: ScenarioInitialMember[] = [];
+  const memberIds = new Map<string, string>();
+  const holders = new Map<string, string>();
+  const targets = new Map<string, string>();
+  const rawMembers = c.arr(required('members'), `${path}.members`) ?? [];
+  if (o.members !== undefined && Array.isArray(o.members) && rawMembers.length === 0)
+    c.fail(`${path}.members`, 'must list at least one member (or leave out initialState)');
+
+  let groupEpoch = 0;
+  let assignmentEpoch = 0;
+  let generation = 0;
+  if (protocol === 'consumer') {
+    groupEpoch = c.int(required('groupEpoch'), `${path}.groupEpoch`, 1) ?? 0;
+    assignmentEpoch = c.int(required('assignmentEpoch'), `${path}.assignmentEpoch`, 1) ?? 0;
+    if (groupEpoch > 0 && assignmentEpoch > groupEpoch)
+      c.fail(`${path}.assignmentEpoch`, `must not be above the group epoch (${groupEpoch})`);
+  } else {
+    generation = c.int(required('generation'), `${path}.generation`, 1) ?? 0;
+  }
+
+  rawMembers.forEach((rm, i) => {
+    const mp = `${path}.members[${i}]`;
+    const mo = c.obj(rm, mp);
+    if (mo === undefined) return;
+    c.keys(mo, mp, INITIAL_MEMBER_KEYS[protocol]);
+    if (mo.member === undefined) c.fail(`${mp}.member`, 'is required (a member name from this group)');
+    const name = mo.member === undefined ? undefined : c.str(mo.member, `${mp}.member`);
+    const spec = name === undefined ? undefined : byName.get(name);
+    if (name !== undefined && spec === undefined) {
+      const near = closest(name, [...byName.keys()]);
+      c.fail(
+        `${mp}.member`,
+        `group "${group.id}" has no member named "${name}"${near === null ? '' : ` (did you mean "${near}"?)`}`,
+      );
+    }
+    if (spec !== undefined) {
+      if (members.some((m) => m.member === spec.name))
+        c.fail(`${mp}.member`, `"${spec.name}" is listed twice`);
+      if (spec.startAtMs !== 0)
+        c.fail(
+          `${mp}.member`,
+          `"${spec.name}" starts at ${spec.startAtMs} ms, but a member of the initial state runs from the start: remove its startAt`,
+        );
+      if (spec.explicit.groupProtocol && spec.config.groupProtocol !== protocol)
+        c.fail(
+          `${mp}.member`,
+          `"${spec.name}" sets group.protocol=${spec.config.groupProtocol}, but the initial state is a ${protocol}-protocol group`,
+        );
+    }
+    if (mo.memberId === undefined)
+      c.fail(`${mp}.memberId`, 'is required (the id the coordinator knows it by)');
+    const memberId =
+      mo.memberId === undefined
+        ? undefined
+        : c.str(mo.memberId, `${mp}.memberId`, {
+            pattern: MEMBER_ID_RE,
+            what: 'member id (1-255 characters, no control characters)',
+          });
+    if (memberId !== undefined) {
+      const other = memberIds.get(memberId);
+      if (other !== undefined) c.fail(`${mp}.memberId`, `"${memberId}" is also the id of "${other}"`);
+      memberIds.set(memberId, name ?? memberId);
+    }
+    let memberEpoch = generation;
+    let previousMemberEpoch: number | null = null;
+    if (protocol === 'consumer') {
+      if (mo.memberEpoch === undefined) c.fail(`${mp}.memberEpoch`, 'is required');
+      else {
+        memberEpoch = c.int(mo.memberEpoch, `${mp}.memberEpoch`, 1) ?? 0;
+        if (assignmentEpoch > 0 && memberEpoch > assignmentEpoch)
+          c.fail(`${mp}.memberEpoch`, `must not be above the assignment epoch (${assignmentEpoch})`);
+      }
+      if (mo.previousMemberEpoch !== undefined && mo.previousMemberEpoch !== null) {
+        previousMemberEpoch = c.int(mo.previousMemberEpoch, `${mp}.previousMemberEpoch`, -1) ?? null;
+        if (previousMemberEpoch !== null && memberEpoch > 0 && previousMemberEpoch > memberEpoch)
+          c.fail(`${mp}.previousMemberEpoch`, `must not be above the member epoch (${memberEpoch})`);
+      }
+    }
+    const who = name ?? `members[${i}]`;
+    const assigned = readAssignment(c, mo.assigned ?? {}, `${mp}.assigned`, partitions);
+    const pending =
+      protocol === 'consumer'
+        ? readAssignment(c, mo.pendingRevocation ?? {}, `${mp}.pendingRevocation`, partitions)
+        : {};
+    const target =
+      protocol === 'consumer' && mo.target !== undefined
+        ? readAssignment(c, mo.target, `${mp}.target`, partitions)
+        : assigned;
+    for (const [field, a] of [
+      ['assigned', assigned],
+      ['pendingRevocation', pending],
+    ] as const) {
+      for (const [topic, parts] of Object.entries(a)) {
+        for (const p of parts) {
+          const key = `${topic}-${p}`;
+          const other = holders.get(key);
+          if (other !== undefined)
+            c.fail(
+              `${mp}.${field}`,
+              other === who
+                ? `${key} is both assigned and pending revocation`
+                : `${key} is also held by "${other}": a partition has one owner`,
+            );
+          else holders.set(key, who);
+        }
+      }
+    }
+    if (protocol === 'consumer') {
+      for (const [topic, parts] of Object.entries(target)) {
+        for (const p of parts) {
+          const key = `${topic}-${p}`;
+          const other = targets.get(key);
+          if (other !== undefined)
+            c.fail(`${mp}.target`, `${key} is also in the target of "${other}": a target has one owner`);
+          else targets.set(key, who);
+        }
+      }
+    }
+    if (name !== undefined && memberId !== undefined)
+      members.push({
+        member: name,
+        memberId,
+        memberEpoch,
+        previousMemberEpoch,
+        assigned,
+        pendingRevocation: pending,
+        target,
+      });
+  });
+
+  if (protocol === 'classic') {
+    const protocolRaw = required('protocolName');
+    let protocolName: string | undefined;
+    if (protocolRaw !== undefined) {
+      const n = c.str(protocolRaw, `${path}.protocolName`);
+      if (n !== undefined) {
+        protocolName = CLIENT_ASSIGNORS[n];
+        if (protocolName === undefined)
+          c.fail(
+            `${path}.protocolName`,
+            `unknown assignor "${n}"; use range, roundrobin, sticky or cooperative-sticky`,
+          );
+      }
+    }
+    if (protocolName !== undefined) {
+      for (const [i, m] of members.entries()) {
+        const spec = byName.get(m.member);
+        if (
+          spec?.explicit.assignor === true &&
+          !spec.config.partitionAssignmentStrategy.includes(protocolName)
+        )
+          c.fail(
+            `${path}.members[${i}].member`,
+            `"${m.member}" does not list ${protocolName} in partition.assignment.strategy, so the group cannot have selected it`,
+          );
+      }
+    }
+    const leaderRaw = required('leader');
+    const leader = leaderRaw === undefined ? undefined : c.str(leaderRaw, `${path}.leader`);
+    if (leader !== undefined && !members.some((m) => m.member === leader))
+      c.fail(`${path}.leader`, `"${leader}" is not one of the members of the initial state`);
+    if (c.problems.length > before || protocolName === undefined || leader === undefined) return undefined;
+    return { protocol, generation, protocolName, leader, members };
+  }
+  if (c.problems.length > before) return undefined;
+  return { protocol, groupEpoch, assignmentEpoch, members };
+}
+
+/** `{ "orders": [0, 1, 2] }`: partitions of topics that exist at the start, each once. */
+function readAssignment(
+  c: Checker,
+  raw: Json,
+  path: string,
+  partitions: ReadonlyMap<string, number>,
+): Assignment {
+  const o = c.obj(raw, path);
+  if (o === undefined) return {};
+  const out: Record<string, number[]> = {};
+  for (const [topic, list] of Object.entries(o)) {
+    const tp = join(path, topic);
+    const n = partitions.get(topic);
+    if (n === undefined) {
+      c.fail(tp, `no topic is named "${topic}" in "topics"`);
+      continue;
+    }
+    const arr = c.arr(list, tp);
+    if (arr === undefined) continue;
+    const seen = new Set<number>();
+    arr.forEach((v, i) => {
+      const p = c.int(v, `${tp}[${i}]`, 0);
+      if (p === undefined) return;
+      if (p >= n) {
+        c.fail(
+          `${tp}[${i}]`,
+          `partition ${p} does not exist: "${topic}" has ${n} partition${n === 1 ? '' : 's'} (0 to ${n - 1})`,
+        );
+        return;
+      }
+      if (seen.has(p)) c.fail(`${tp}[${i}]`, `partition ${p} is listed twice`);
+      seen.add(p);
+    });
+    if (seen.size > 0) out[topic] = [...seen].sort((a, b) => a - b);
+  }
+  return out;
 }

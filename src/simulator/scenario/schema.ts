@@ -3,6 +3,7 @@
  * for the user documentation). Everything here is resolved: durations in ms, member configs
  * complete with the Java client's defaults.
  */
+import type { Assignment } from '../../model';
 import type { BrokerConfig, KafkaVersion } from '../engine/world';
 import type { ConsumerConfig, MemberBehaviour } from '../members/config';
 
@@ -28,9 +29,50 @@ export interface ScenarioMember {
   readonly explicit: { readonly groupProtocol: boolean; readonly assignor: boolean };
 }
 
+/** One member of a group's initial state (see ScenarioInitialState). */
+export interface ScenarioInitialMember {
+  /** The scenario member (its `name`). */
+  readonly member: string;
+  readonly memberId: string;
+  /** Consumer protocol: the member epoch. Classic: the generation. */
+  readonly memberEpoch: number;
+  /** Consumer protocol: the previous member epoch, when known. */
+  readonly previousMemberEpoch: number | null;
+  /** Partitions the coordinator has assigned to the member (consumer: without pending revocation). */
+  readonly assigned: Assignment;
+  /** Consumer protocol: partitions the member still has to revoke. */
+  readonly pendingRevocation: Assignment;
+  /** Consumer protocol: the member's target assignment. */
+  readonly target: Assignment;
+}
+
+/**
+ * The group as it stands when the scenario starts: the coordinator holds this state (as Kafka
+ * would after loading it from `__consumer_offsets`) and its members start as members of it,
+ * instead of joining and forming the group. Members of the group not listed here join as usual.
+ */
+export type ScenarioInitialState =
+  | {
+      readonly protocol: 'consumer';
+      readonly groupEpoch: number;
+      readonly assignmentEpoch: number;
+      readonly members: readonly ScenarioInitialMember[];
+    }
+  | {
+      readonly protocol: 'classic';
+      readonly generation: number;
+      /** The selected assignor, e.g. "range" or "cooperative-sticky". */
+      readonly protocolName: string;
+      /** The leader (a scenario member name). */
+      readonly leader: string;
+      readonly members: readonly ScenarioInitialMember[];
+    };
+
 export interface ScenarioGroup {
   readonly id: string;
   readonly members: readonly ScenarioMember[];
+  /** Where the group starts; absent: it starts empty and its members join. */
+  readonly initialState?: ScenarioInitialState;
 }
 
 export type ScenarioAction =

@@ -9,8 +9,10 @@ import { refOf, withProgress } from './common';
 
 /**
  * "Replay in Simulator": the group's latest description (any source but the simulator itself) →
- * a scenario → the simulator, started on it, with the group's dashboard. The notes (what differs
- * from the real group) go to the log and a message; the scenario file can be opened to save or edit.
+ * a scenario that starts from the described state (same member ids, epochs and assignments) → the
+ * simulator, started on it, with the group's dashboard. The notes (what differs from the real
+ * group, and why the group forms again where its state cannot be loaded) go to the log and a
+ * message; the scenario file can be opened to save or edit.
  */
 export async function replayInSimulator(
   registry: SourceRegistry,

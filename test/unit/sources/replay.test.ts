@@ -1,6 +1,8 @@
 import { strict as assert } from 'node:assert';
-import type { GroupSnapshot, PartitionLag } from '../../../src/model';
+import { unionAssignments, type GroupSnapshot, type PartitionLag } from '../../../src/model';
 import { createSimulation } from '../../../src/simulator/engine/parts';
+import { parseScenario } from '../../../src/simulator/scenario/parse';
+import type { Scenario } from '../../../src/simulator/scenario/schema';
 import { ReplayError, estimateProduceRates, replayScenario } from '../../../src/sources/replay';
 import { testMember, testSnapshot } from '../../support/snapshots';
 
@@ -18,29 +20,107 @@ function lagRow(topic: string, partition: number, logEndOffset: number): Partiti
   };
 }
 
+/** What the coordinator says about a group (no clients, no lag, no time). */
+function coordinatorView(s: GroupSnapshot): unknown {
+  return {
+    groupEpoch: s.groupEpoch,
+    targetAssignmentEpoch: s.targetAssignmentEpoch,
+    members: s.members.map((m) => ({
+      memberId: m.memberId,
+      memberEpoch: m.memberEpoch,
+      held: unionAssignments(m.assignment, m.pendingRevocation),
+      target: m.targetAssignment,
+    })),
+  };
+}
+
+function classicView(s: GroupSnapshot): unknown {
+  return {
+    state: s.state,
+    generation: s.groupEpoch,
+    leader: s.leaderId,
+    assignor: s.assignor,
+    members: s.members.map((m) => [m.memberId, m.memberEpoch, m.assignment]),
+  };
+}
+
+/** A described classic group (range, eager) of three members on orders (6 partitions). */
+function classicGroup(state: 'Stable' | 'PreparingRebalance', generation: number): GroupSnapshot {
+  const m = (n: number, parts: number[]) =>
+    testMember(`app-${n}-000${n}`, {
+      clientId: `app-${n}`,
+      memberType: 'classic',
+      memberEpoch: generation,
+      reconciliation: null,
+      targetAssignment: null,
+      assignment: { orders: parts },
+      classic: {
+        protocols: ['range'],
+        isLeader: n === 2,
+        awaitingJoin: false,
+        awaitingSync: false,
+        ownedPartitions: {},
+        reportedGeneration: null,
+        sessionTimeoutMs: -1,
+        rebalanceTimeoutMs: -1,
+      },
+    });
+  return testSnapshot(0, [m(1, [0, 1]), m(2, [2, 3]), m(3, [4, 5])], {
+    protocol: 'classic',
+    state,
+    groupEpoch: generation,
+    targetAssignmentEpoch: null,
+    assignor: 'range',
+    rebalanceProtocol: 'eager',
+    leaderId: 'app-2-0002',
+    topics: [{ name: 'orders', topicId: 'AAAAAAAAAAAAAAAAAAAAAA', partitions: 6 }],
+  });
+}
+
+/** The replay's scenario file with timeline steps added (what a user does for a what-if). */
+function withSteps(file: Record<string, unknown>, steps: unknown[]): Scenario {
+  return parseScenario({ ...file, timeline: steps });
+}
+
 function withLag(s: GroupSnapshot, rows: PartitionLag[]): GroupSnapshot {
   return { ...s, lag: { totalLag: 0, partitionsWithoutCommit: 0, status: 'OK', partitions: rows } };
 }
 
-/** A described KIP-848 group: three members, one static, on orders (6) and audit (2). */
+/**
+ * A described KIP-848 group at epoch 5: three members, one static, on orders (6) and audit (2),
+ * every partition assigned (member ids as Kafka's base64 Uuids).
+ */
 function consumerGroup(): GroupSnapshot {
+  const held = (a: Record<string, number[]>) => ({ memberEpoch: 5, assignment: a, targetAssignment: a });
   return testSnapshot(
     10_000,
     [
-      testMember('a', { clientId: 'svc-1', clientHost: '/10.1.0.1', subscribedTopicNames: ['orders'] }),
-      testMember('b', {
+      testMember('AAAAAAAAAAAAAAAAAAAAAw', {
+        clientId: 'svc-1',
+        clientHost: '/10.1.0.1',
+        subscribedTopicNames: ['orders'],
+        ...held({ orders: [0, 1] }),
+      }),
+      testMember('AAAAAAAAAAAAAAAAAAAABA', {
         clientId: 'svc-2',
         clientHost: '/10.1.0.2',
         instanceId: 'pod-2',
         rackId: 'eu-1a',
         subscribedTopicNames: ['audit', 'orders'],
+        ...held({ audit: [0, 1], orders: [2, 3] }),
       }),
-      testMember('c', { clientId: 'svc 3', subscribedTopicNames: ['orders', 'gone'] }),
+      testMember('AAAAAAAAAAAAAAAAAAAABQ', {
+        clientId: 'svc 3',
+        subscribedTopicNames: ['orders', 'gone'],
+        ...held({ orders: [4, 5] }),
+      }),
     ],
     {
       groupId: 'orders app',
       sourceId: 'cluster/prod',
       assignor: 'range',
+      groupEpoch: 5,
+      targetAssignmentEpoch: 5,
       topics: [
         { name: 'audit', topicId: 'AAAAAAAAAAAAAAAAAAAAAA', partitions: 2 },
         { name: 'orders', topicId: 'AAAAAAAAAAAAAAAAAAAAAQ', partitions: 6 },
@@ -80,13 +160,15 @@ describe('Replay in Simulator (snapshot → scenario)', () => {
     assert.deepEqual(byName.get('svc_3')!.config.subscription, { topics: ['orders'] });
     assert.deepEqual(
       g.members.map((m) => m.startAtMs),
-      [0, 50, 100],
+      [0, 0, 0],
+      'every member is in the group from the start',
     );
     const notes = r.notes.join('\n');
     assert.match(notes, /group id "orders app" is "orders_app"/);
     assert.match(notes, /Left out gone/);
     assert.match(notes, /Produce rates are 0/);
-    assert.match(notes, /not a copy of the described one/);
+    assert.match(notes, /starts from the described state \(group epoch 5, assignment epoch 5, Stable\)/);
+    assert.doesNotMatch(notes, /forms again/);
     assert.equal(
       (r.file.groups as { id: string }[])[0].id,
       'orders_app',
@@ -110,6 +192,172 @@ describe('Replay in Simulator (snapshot → scenario)', () => {
       s.members.map((m) => m.instanceId).filter((x) => x !== null),
       ['pod-2'],
     );
+  });
+
+  describe('starts from the described state', () => {
+    it('consumer protocol: the first snapshot is the described group, and it stays so while nothing happens', () => {
+      const described = consumerGroup();
+      const r = replayScenario(described);
+      const sim = createSimulation(r.scenario, { variant: r.variant });
+      const first = sim.snapshot('orders_app');
+      assert.deepEqual(coordinatorView(first), coordinatorView(described));
+      assert.equal(first.state, 'Stable');
+      sim.runUntil(600_000);
+      const later = sim.snapshot('orders_app');
+      assert.deepEqual(
+        coordinatorView(later),
+        coordinatorView(described),
+        'ten quiet minutes change nothing',
+      );
+      for (const m of later.members) {
+        assert.equal(m.client?.state, 'STABLE', m.memberId);
+        assert.deepEqual(m.client?.owned, m.assignment, `${m.memberId} owns what it is assigned`);
+      }
+      const metrics = sim.metrics('orders_app');
+      assert.equal(metrics.partitionMoves, 0);
+      assert.equal(metrics.epochBumps, 0);
+      assert.equal(metrics.unownedPartitionSeconds, 0);
+      assert.equal(metrics.doubleOwnership, 0);
+      assert.ok(!sim.trace.some((e) => e.type === 'member-joined' || e.type === 'member-fenced'));
+    });
+
+    it('consumer protocol: a crash proceeds from the described epoch', () => {
+      const r = replayScenario(consumerGroup());
+      const sim = createSimulation(withSteps(r.file, [{ at: '30s', do: 'crash', member: 'svc-1' }]), {
+        variant: r.variant,
+      });
+      sim.runUntil(180_000);
+      const s = sim.snapshot('orders_app');
+      assert.equal(s.state, 'Stable');
+      assert.equal(s.groupEpoch, 6, 'one bump from the described epoch 5');
+      assert.equal(s.targetAssignmentEpoch, 6);
+      assert.deepEqual(
+        s.members.map((m) => [m.memberId, m.memberEpoch]),
+        [
+          ['AAAAAAAAAAAAAAAAAAAABA', 6],
+          ['AAAAAAAAAAAAAAAAAAAABQ', 6],
+        ],
+      );
+      const orders = s.members.flatMap((m) => m.assignment.orders ?? []).sort();
+      assert.deepEqual(orders, [0, 1, 2, 3, 4, 5], "the crashed member's partitions moved to the others");
+      const left = sim.trace.find((e) => e.type === 'member-left');
+      assert.ok(left?.type === 'member-left' && left.memberId === 'AAAAAAAAAAAAAAAAAAAAAw');
+      assert.equal(left.reason, 'session-timeout');
+    });
+
+    it('consumer protocol: a group mid-reconciliation resumes it (pending revocation, unreleased partition)', () => {
+      // x still holds orders-3, which the epoch-8 target gives to y; y is at epoch 8 waiting for it.
+      const described = testSnapshot(
+        0,
+        [
+          testMember('AAAAAAAAAAAAAAAAAAAACA', {
+            clientId: 'x',
+            memberEpoch: 7,
+            assignment: { orders: [0, 1, 3] },
+            pendingRevocation: { orders: [3] },
+            targetAssignment: { orders: [0, 1] },
+            reconciliation: 'UNREVOKED_PARTITIONS',
+          }),
+          testMember('AAAAAAAAAAAAAAAAAAAACQ', {
+            clientId: 'y',
+            memberEpoch: 8,
+            assignment: { orders: [2] },
+            targetAssignment: { orders: [2, 3] },
+            reconciliation: 'UNRELEASED_PARTITIONS',
+          }),
+        ],
+        { state: 'Reconciling', groupEpoch: 8, targetAssignmentEpoch: 8 },
+      );
+      const r = replayScenario(described);
+      const sim = createSimulation(r.scenario, { variant: r.variant });
+      const first = sim.snapshot('g');
+      assert.equal(first.state, 'Reconciling');
+      assert.deepEqual(
+        first.members.map((m) => [m.memberEpoch, m.reconciliation, m.assignment, m.pendingRevocation]),
+        [
+          [7, 'UNREVOKED_PARTITIONS', { orders: [0, 1] }, { orders: [3] }],
+          [8, 'UNRELEASED_PARTITIONS', { orders: [2] }, {}],
+        ],
+      );
+      sim.runUntil(60_000);
+      const s = sim.snapshot('g');
+      assert.equal(s.state, 'Stable');
+      assert.equal(s.groupEpoch, 8, 'finishing the reconciliation bumps nothing');
+      assert.deepEqual(
+        s.members.map((m) => [m.memberEpoch, m.assignment, m.client?.owned]),
+        [
+          [8, { orders: [0, 1] }, { orders: [0, 1] }],
+          [8, { orders: [2, 3] }, { orders: [2, 3] }],
+        ],
+      );
+    });
+
+    it('classic protocol: generation, leader, member ids and assignments carry over; a crash makes the next generation', () => {
+      const described = classicGroup('Stable', 7);
+      const r = replayScenario(described);
+      assert.equal(r.variant, 'eager');
+      const sim = createSimulation(withSteps(r.file, [{ at: '2m', do: 'crash', member: 'app-2' }]), {
+        variant: r.variant,
+      });
+      const first = sim.snapshot('g');
+      assert.deepEqual(classicView(first), classicView(described));
+      sim.runUntil(110_000);
+      const quiet = sim.snapshot('g');
+      assert.deepEqual(classicView(quiet), classicView(described), 'nothing happens until the crash');
+      assert.deepEqual(
+        quiet.members.map((m) => m.client?.owned),
+        described.members.map((m) => m.assignment),
+      );
+      assert.equal(sim.metrics('g').partitionMoves, 0);
+      sim.runUntil(300_000);
+      const after = sim.snapshot('g');
+      assert.equal(after.state, 'Stable');
+      assert.equal(after.groupEpoch, 8, 'the generation after the described 7');
+      assert.deepEqual(
+        after.members.map((m) => m.memberId),
+        ['app-1-0001', 'app-3-0003'],
+      );
+      assert.deepEqual(after.members.flatMap((m) => m.assignment.orders ?? []).sort(), [0, 1, 2, 3, 4, 5]);
+    });
+
+    it('classic protocol from a cluster (no generation, no leader): generation 1, first member leads, said in the notes', () => {
+      const described = { ...classicGroup('Stable', -1), leaderId: null };
+      const r = replayScenario(described);
+      const notes = r.notes.join('\n');
+      assert.match(notes, /does not report a classic group's generation/);
+      assert.match(notes, /leader: in the replay it is app-1/);
+      const sim = createSimulation(r.scenario, { variant: r.variant });
+      const s = sim.snapshot('g');
+      assert.equal(s.groupEpoch, 1);
+      assert.equal(s.leaderId, 'app-1-0001');
+      assert.deepEqual(
+        s.members.map((m) => m.assignment),
+        described.members.map((m) => m.assignment),
+      );
+    });
+
+    it('falls back to forming the group again where the state cannot be loaded, and says why', () => {
+      const rebalancing = replayScenario(classicGroup('PreparingRebalance', 7));
+      assert.equal(rebalancing.scenario.groups[0].initialState, undefined);
+      assert.deepEqual(
+        rebalancing.scenario.groups[0].members.map((m) => m.startAtMs),
+        [0, 50, 100],
+      );
+      assert.match(rebalancing.notes.join('\n'), /PreparingRebalance \(mid-rebalance\).*forms again/);
+      const unknownTopic = consumerGroup();
+      const withGone = {
+        ...unknownTopic,
+        members: unknownTopic.members.map((m, i) =>
+          i === 2 ? { ...m, assignment: { ...m.assignment, gone: [0] } } : m,
+        ),
+      };
+      const r = replayScenario(withGone);
+      assert.equal(r.scenario.groups[0].initialState, undefined);
+      assert.match(
+        r.notes.join('\n'),
+        /svc 3 holds partitions of gone, whose partition count is not known: the members join/,
+      );
+    });
   });
 
   it('replays a classic cooperative group under the cooperative variant with its assignor', () => {
