@@ -403,6 +403,7 @@ async function main(): Promise<void> {
     scriptUri: `${origin}/dist/webview.js`,
     styleUri: `${origin}/dist/webview.css`,
     codiconUri: `${origin}/dist/codicon.css`,
+    codiconFontUri: `${origin}/dist/codicon.ttf`,
   });
   const server = await mod.startStandIn({ root: ROOT, port: PORT, html, nonce });
   const browser = await mod.launchChromium();

@@ -2,7 +2,7 @@
 // Bundles the extension host code, the CLI and the dashboard webview with esbuild.
 // Usage: node scripts/build.mjs [--watch] [--dev]   (--dev: no minification)
 import * as esbuild from 'esbuild';
-import { existsSync, mkdirSync, chmodSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -82,6 +82,21 @@ if (existsSync(join(root, 'src/webview/main.ts'))) {
     format: 'iife',
     target: ['chrome120'],
     loader: { '.ttf': 'file', '.woff': 'file', '.woff2': 'file' },
+    // dist/codicon.ttf, a URL the dashboard's HTML can preload (src/protocol/shell.ts): a fixed
+    // name, and without the cache-busting query codicon.css puts on it (a preload is reused only
+    // for the very same URL).
+    assetNames: '[name]',
+    plugins: [
+      {
+        name: 'codicon-font-url',
+        setup(b) {
+          b.onLoad({ filter: /codicons[\\/]dist[\\/]codicon\.css$/ }, (args) => ({
+            contents: readFileSync(args.path, 'utf8').replace(/(\.ttf)\?[0-9a-f]+/g, '$1'),
+            loader: 'css',
+          }));
+        },
+      },
+    ],
   });
 }
 

@@ -25,7 +25,7 @@ const ALLOWED = [
   /^extension\/dist\/(simulator|kafka)\.js$/,
   /^extension\/dist\/webview\.(js|css)$/,
   /^extension\/dist\/codicon\.css$/,
-  /^extension\/dist\/[\w.-]+\.(ttf|woff2?)$/,
+  /^extension\/dist\/codicon\.ttf$/,
   /^extension\/media\/[\w./-]+\.(svg|png|css|md|json)$/,
 ];
 const REQUIRED = [
@@ -36,6 +36,11 @@ const REQUIRED = [
   'extension/dist/extension.js',
   'extension/dist/simulator.js',
   'extension/dist/kafka.js',
+  'extension/dist/webview.js',
+  'extension/dist/webview.css',
+  'extension/dist/codicon.css',
+  // The dashboard's HTML preloads it by this name (src/protocol/shell.ts).
+  'extension/dist/codicon.ttf',
 ];
 /** Packages that must not load when the extension activates. */
 const LAZY_PACKAGES = ['kafkajs'];
@@ -100,6 +105,13 @@ for (const e of entries) {
 const names = new Set(entries.map((e) => e.name));
 for (const r of REQUIRED) {
   if (![...names].some((n) => n.toLowerCase() === r.toLowerCase())) problems.push(`the .vsix lacks ${r}`);
+}
+
+// The font URL the dashboard preloads must be the one codicon.css asks for, or it loads twice.
+if (!readFileSync(join(root, 'dist/codicon.css'), 'utf8').includes('url("./codicon.ttf")')) {
+  problems.push(
+    'dist/codicon.css does not load its font as ./codicon.ttf, the URL src/protocol/shell.ts preloads',
+  );
 }
 
 // 2. What loads at activation.

@@ -3,8 +3,9 @@
  * and the webview tests' stand-in host page both build their page with this, so the tests run
  * under exactly the policy users get.
  *
- * The shell carries no data: the group, its members and everything else arrive as messages after
- * the webview says `ready`, and are put on the page with textContent. Only URIs the host computed
+ * The shell carries no data: the group, its members and everything else arrive as messages (the
+ * first `init` is posted with the page, later ones answer `ready`), and are put on the page with
+ * textContent. Only URIs the host computed
  * (asWebviewUri) and the nonce go into the markup, and they are attribute-escaped.
  */
 export interface ShellOptions {
@@ -15,6 +16,11 @@ export interface ShellOptions {
   readonly scriptUri: string;
   readonly styleUri: string;
   readonly codiconUri: string;
+  /**
+   * The codicon font (dist/codicon.ttf). Preloaded: the page's load event waits for it, and VS
+   * Code hands a webview the messages posted before it loaded (the first `init`) only then.
+   */
+  readonly codiconFontUri: string;
 }
 
 /**
@@ -57,6 +63,7 @@ export function dashboardHtml(o: ShellOptions): string {
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${a(dashboardCsp(o.cspSource, o.nonce))}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="preload" href="${a(o.codiconFontUri)}" as="font" type="font/ttf" crossorigin>
 <link rel="stylesheet" href="${a(o.codiconUri)}" id="vscode-codicon-stylesheet">
 <link rel="stylesheet" href="${a(o.styleUri)}">
 <title>Consumer group dashboard</title>

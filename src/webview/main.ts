@@ -37,6 +37,9 @@ import { ReconciliationView } from './reconciliation';
 import { type Change, DashboardStore } from './store';
 import { TimelineView } from './timeline';
 
+/** How long the webview waits for its first `init` before it says `ready` again. */
+const READY_RETRY_MS = 1000;
+
 const TAB_TITLES: Record<DashboardTab, string> = {
   reconciliation: 'Reconciliation',
   assignment: 'Assignment matrix',
@@ -134,6 +137,11 @@ class Dashboard {
     window.addEventListener('message', (e: MessageEvent<unknown>) => this.onMessage(e.data));
     performance.mark('kgd:ready');
     this.host.ready();
+    // The host sends the first init with the page, before this `ready` (DashboardFeed.preload);
+    // should that one not have arrived, ask again.
+    window.setTimeout(() => {
+      if (!this.store.initialised) this.host.ready();
+    }, READY_RETRY_MS);
   }
 
   private onMessage(data: unknown): void {

@@ -89,6 +89,8 @@ export class DashboardFeed {
   private source: GroupSource | undefined;
   private controls: SimulatorControls | undefined;
   private ready = false;
+  /** An init went out with the page (see `preload`); the webview's first `ready` needs no other. */
+  private preloaded = false;
   private seq = 0;
   private lastSent: GroupSnapshot | null = null;
   private lastFindings: readonly Finding[] = [];
@@ -112,9 +114,23 @@ export class DashboardFeed {
     return this.selectedTimeMs;
   }
 
+  /**
+   * The webview was just given its page: send `init` now instead of waiting for its `ready`.
+   * VS Code holds messages for a webview until its page has loaded, and the page listens before
+   * it has, so the first paint skips one round trip through the extension host (tens of ms in
+   * code-server). The `ready` that follows is then answered with nothing; a webview that did not
+   * get this init says `ready` again (src/webview/main.ts), and that one is answered in full.
+   */
+  preload(): void {
+    this.ready = true;
+    this.preloaded = true;
+    this.postInit();
+  }
+
   /** The webview was hidden (and so destroyed): stop sending until it says `ready` again. */
   hidden(): void {
     this.ready = false;
+    this.preloaded = false;
   }
 
   /** Connects to the source (again) when it exists; harmless to call repeatedly. */
@@ -311,7 +327,8 @@ export class DashboardFeed {
           );
         }
         this.ready = true;
-        this.postInit();
+        if (this.preloaded) this.preloaded = false;
+        else this.postInit();
         return;
       case 'select-time':
         this.selectedTimeMs = m.timeMs;

@@ -94,6 +94,7 @@ export class DashboardPanel implements vscode.Disposable {
         if (!panel.visible) this.feed.hidden();
       }),
     );
+    this.feed.preload();
   }
 
   private html(): string {
@@ -106,6 +107,7 @@ export class DashboardPanel implements vscode.Disposable {
       scriptUri: dist('webview.js'),
       styleUri: dist('webview.css'),
       codiconUri: dist('codicon.css'),
+      codiconFontUri: dist('codicon.ttf'),
     });
   }
 

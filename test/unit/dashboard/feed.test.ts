@@ -217,6 +217,38 @@ describe('dashboard feed (host side of the protocol)', () => {
     assert.deepEqual(expandChain(init.init.history, null).at(-1), snapshots[1]);
   });
 
+  it('preloads: the init goes out with the page, the first ready is not answered again, a second is', async () => {
+    const f = setup();
+    f.source.push(snapshots[0]);
+    f.feed.preload();
+    assert.deepEqual(
+      f.sent.map((m) => m.type),
+      ['init'],
+      'the init is sent without waiting for ready',
+    );
+    f.source.push(snapshots[1]);
+    f.timers.advance(UPDATE_INTERVAL_MS);
+    assert.deepEqual(
+      f.sent.map((m) => [m.type, 'seq' in m ? m.seq : null]),
+      [
+        ['init', 1],
+        ['update', 2],
+      ],
+      'updates follow the preloaded init',
+    );
+    await f.feed.receive({ type: 'ready', protocolVersion: 1 });
+    assert.equal(f.sent.length, 2, 'the ready that follows a preloaded init costs nothing');
+    // A webview that missed the preloaded init says ready again (after READY_RETRY_MS).
+    await f.feed.receive({ type: 'ready', protocolVersion: 1 });
+    const init = f.last('init');
+    assert.equal(init.seq, 3, 'a fresh init, continuing the sequence');
+    assert.deepEqual(expandChain(init.init.history, null).at(-1), snapshots[1]);
+    // Hidden and shown again: the new page's ready is answered in full.
+    f.feed.hidden();
+    await f.feed.receive({ type: 'ready', protocolVersion: 1 });
+    assert.equal(f.last('init').seq, 4);
+  });
+
   it('rejects malformed messages: answers a request id with an error, logs the rest', async () => {
     const f = setup();
     await f.feed.receive({ type: 'control', id: 7, command: { kind: 'rm', path: '/' } });

@@ -8,6 +8,7 @@ describe('dashboard HTML shell', () => {
     scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview.js',
     styleUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/webview.css',
     codiconUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/codicon.css',
+    codiconFontUri: 'https://file+.vscode-resource.vscode-cdn.net/ext/dist/codicon.ttf',
   };
 
   it('has a strict CSP: nothing by default, scripts by nonce only, no inline or eval', () => {
@@ -28,6 +29,12 @@ describe('dashboard HTML shell', () => {
     assert.equal(html.match(/<script/g)?.length, 1, 'one script, by src');
     assert.doesNotMatch(html, /<style|\sstyle=|\son[a-z]+=/i);
     assert.ok(html.includes('id="vscode-codicon-stylesheet"'));
+    assert.ok(
+      html.includes(
+        `<link rel="preload" href="${opts.codiconFontUri}" as="font" type="font/ttf" crossorigin>`,
+      ),
+      'the codicon font is preloaded, so the page loads (and gets its first init) sooner',
+    );
   });
 
   it('escapes attribute values and refuses a weak nonce', () => {
