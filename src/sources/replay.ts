@@ -19,8 +19,9 @@
  * consumer-protocol members, a member holding partitions of a topic whose partition count is
  * unknown, an assignor the simulator lacks, epochs out of order. DescribeGroups does not report a
  * classic group's generation or leader: the replay then starts at generation 1 with the first
- * member (by id) as leader. Committed offsets are not carried over (the scenario format has none).
- * The notes returned with the scenario list every such difference for the group at hand.
+ * member (by id) as leader. Offsets come too: each topic's log-end offsets and the group's
+ * committed offsets (the scenario's `logEndOffsets` and `committedOffsets`), so lag starts where it
+ * was; the consumers then process at the simulator's default speed. The notes returned with the scenario list every such difference for the group at hand.
  *
  * Pure: the scenario is built as scenario-file JSON and validated by `parseScenario`, so it is
  * exactly what a user could have written (and can save, edit and run again).
@@ -32,6 +33,7 @@ import {
   type Assignment,
   type GroupSnapshot,
   type MemberSnapshot,
+  type PartitionLag,
 } from '../model';
 import { applyVariant } from '../simulator/engine/simulation';
 import { CLIENT_ASSIGNORS, parseScenario } from '../simulator/scenario/parse';
@@ -130,6 +132,13 @@ export function replayScenario(snapshot: GroupSnapshot, options: ReplayOptions =
       `group "${s.groupId}" subscribes to no topic whose partition count is known; nothing to replay.`,
     );
   }
+  const offsets = offsetsOf(s, topics, notes);
+  const topicEntries = topics.map((t) => {
+    const ends = offsets.logEnd.get(t.name);
+    return ends !== undefined ? { ...t, logEndOffsets: ends } : t;
+  });
+  const committedEntry =
+    Object.keys(offsets.committed).length > 0 ? { committedOffsets: offsets.committed } : {};
   const topicNames = new Set(topics.map((t) => t.name));
   if (rates.size === 0) {
     notes.push(
@@ -167,7 +176,7 @@ export function replayScenario(snapshot: GroupSnapshot, options: ReplayOptions =
   const formAgain = (why: string): string =>
     `${why}: the members join at the start, 50 ms apart, and the group forms again — the assignment is the simulated ${
       classicGroup ? "leader's" : "coordinator's"
-    }, not a copy of the described one (member ids differ, so ties may break differently). Committed offsets are not carried over.`;
+    }, not a copy of the described one (member ids differ, so ties may break differently).`;
   const at = options.at ?? new Date(s.timeMs);
   const file: Record<string, unknown> = {
     name: safeName(`replay-${s.groupId}`, 'replay'),
@@ -177,8 +186,8 @@ export function replayScenario(snapshot: GroupSnapshot, options: ReplayOptions =
       `${topics.length} topic${topics.length === 1 ? '' : 's'}.`,
     duration: options.durationMs ?? 600_000,
     broker: { 'group.consumer.assignors': assignors },
-    topics,
-    groups: [{ id: groupId, members }],
+    topics: topicEntries,
+    groups: [{ id: groupId, members, ...committedEntry }],
     timeline: [],
   };
   const variant = variantOf(s, members, notes);
@@ -188,7 +197,14 @@ export function replayScenario(snapshot: GroupSnapshot, options: ReplayOptions =
   }
   const seededFile: Record<string, unknown> = {
     ...file,
-    groups: [{ id: groupId, members: members.map((m) => ({ ...m, startAt: 0 })), initialState: seed.state }],
+    groups: [
+      {
+        id: groupId,
+        members: members.map((m) => ({ ...m, startAt: 0 })),
+        initialState: seed.state,
+        ...committedEntry,
+      },
+    ],
   };
   const scenario = parseScenario(seededFile, { source: `replay of ${s.groupId}` });
   // The variant decides each member's protocol and assignors: the state applies only if every
@@ -209,9 +225,74 @@ export function replayScenario(snapshot: GroupSnapshot, options: ReplayOptions =
   }
   notes.push(...seed.notes);
   notes.push(
-    `The simulation starts from the described state (${seed.summary}): the same member ids, epochs and partitions; what-ifs proceed from there. Committed offsets are not carried over.`,
+    `The simulation starts from the described state (${seed.summary}): the same member ids, epochs and partitions; what-ifs proceed from there.`,
   );
   return { scenario, file: seededFile, variant, notes };
+}
+
+/** Consumers in the simulator process `max.poll.records` (500) per `processing` (100 ms) poll. */
+const DEFAULT_RECORDS_PER_SECOND = 5000;
+
+/**
+ * Log-end offsets by topic and the group's committed offsets (null: no commit), from the
+ * snapshot's lag. Logs in the simulator start at offset 0 and have no truncation: a committed
+ * offset below the log start, or past the log end, is said in the notes (the latter is clamped).
+ */
+function offsetsOf(
+  s: GroupSnapshot,
+  topics: readonly { name: string; partitions: number }[],
+  notes: string[],
+): { logEnd: Map<string, number[]>; committed: Record<string, (number | null)[]> } {
+  const logEnd = new Map<string, number[]>();
+  const committed: Record<string, (number | null)[]> = {};
+  if (s.lag === null) {
+    notes.push(
+      'The description had no offsets, so logs start empty and members start at the log end (no lag): open the group (its dashboard) so it is described with lag, and replay again.',
+    );
+    return { logEnd, committed };
+  }
+  const byTopic = new Map<string, PartitionLag[]>();
+  for (const p of s.lag.partitions) {
+    const list = byTopic.get(p.topic) ?? [];
+    list.push(p);
+    byTopic.set(p.topic, list);
+  }
+  let clamped = 0;
+  let belowStart = 0;
+  let lagged = 0;
+  for (const t of topics) {
+    const parts = byTopic.get(t.name);
+    if (parts === undefined) continue;
+    const ends = new Array<number>(t.partitions).fill(0);
+    const commits = new Array<number | null>(t.partitions).fill(null);
+    for (const p of parts) {
+      if (p.partition < 0 || p.partition >= t.partitions) continue;
+      ends[p.partition] = Math.max(0, p.logEndOffset);
+      if (p.committedOffset === null) continue;
+      if (p.committedOffset > p.logEndOffset) clamped++;
+      if (p.belowLogStart) belowStart++;
+      commits[p.partition] = Math.max(0, Math.min(p.committedOffset, p.logEndOffset));
+      if (p.committedOffset < p.logEndOffset) lagged++;
+    }
+    if (ends.some((e) => e > 0)) logEnd.set(t.name, ends);
+    if (commits.some((c) => c !== null)) committed[t.name] = commits;
+  }
+  if (clamped > 0) {
+    notes.push(
+      `${clamped} committed offset${clamped === 1 ? ' is' : 's are'} past the log end (a recreated or truncated topic); the replay starts ${clamped === 1 ? 'it' : 'them'} at the log end.`,
+    );
+  }
+  if (belowStart > 0) {
+    notes.push(
+      `${belowStart} committed offset${belowStart === 1 ? ' is' : 's are'} below the log start; the simulator keeps every record (no retention), so the replay reads from there.`,
+    );
+  }
+  if (lagged > 0) {
+    notes.push(
+      `Lag starts as described (${s.lag.totalLag.toLocaleString('en-US')} records); the simulated consumers process about ${DEFAULT_RECORDS_PER_SECOND.toLocaleString('en-US')} records/s each (max.poll.records 500 per 100 ms poll) — set behaviour.processing in the scenario file to match yours.`,
+    );
+  }
+  return { logEnd, committed };
 }
 
 type Seed =

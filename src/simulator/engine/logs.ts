@@ -37,6 +37,18 @@ export class LogModel {
     this.rebase(topic, nowMs);
   }
 
+  /** Moves partitions' log-end offsets to the given values at `nowMs` (a topic that had records). */
+  setLogEndOffsets(topic: string, offsets: readonly number[], nowMs: number): void {
+    const segs = this.partitions.get(topic);
+    if (segs === undefined) return;
+    offsets.forEach((offset, p) => {
+      const seg = segs[p];
+      if (seg === undefined) return;
+      seg.base = offset;
+      seg.sinceMs = nowMs;
+    });
+  }
+
   deleteTopic(topic: string): void {
     this.partitions.delete(topic);
     this.rates.delete(topic);

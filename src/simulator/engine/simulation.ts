@@ -159,6 +159,14 @@ export class Simulation {
     for (const g of scenario.groups) this.metricsByGroup.set(g.id, new GroupMetrics(g.id, 0, disruptionMs));
     for (const t of scenario.topics) this.createTopic(t);
     for (const g of scenario.groups) {
+      for (const [topic, byPartition] of g.committedOffsets ?? []) {
+        byPartition.forEach((offset, partition) => {
+          if (offset !== null)
+            offsets.commit(g.id, topic, partition, { offset, commitTimeMs: 0, memberId: null });
+        });
+      }
+    }
+    for (const g of scenario.groups) {
       for (const m of g.members) {
         this.addSlot(m);
         this.scheduler.schedule(m.startAtMs, () => this.initialStart(m.name));
@@ -602,6 +610,7 @@ export class Simulation {
     this.world.metadata.createTopic(t.name, t.partitions);
     this.world.logs.setPartitions(t.name, t.partitions, this.now());
     this.world.logs.setProduceRate(t.name, t.produceRate, this.now());
+    if (t.logEndOffsets !== undefined) this.world.logs.setLogEndOffsets(t.name, t.logEndOffsets, this.now());
     if (this.now() > 0) this.action('create-topic', t.name, `${t.partitions} partitions`);
     for (const g of this.metricsByGroup.keys()) this.updateScope(g);
   }

@@ -475,7 +475,16 @@ const BROKER_KEYS = [
   'group.initial.rebalance.delay.ms',
   'group.max.size',
 ];
-const GROUP_KEYS = ['id', 'subscription', 'config', 'behaviour', 'host', 'members', 'initialState'];
+const GROUP_KEYS = [
+  'id',
+  'subscription',
+  'config',
+  'behaviour',
+  'host',
+  'members',
+  'initialState',
+  'committedOffsets',
+];
 const MEMBER_KEYS = ['name', 'count', 'startAt', 'subscription', 'config', 'behaviour', 'host'];
 
 export interface ParseOptions {
@@ -545,6 +554,7 @@ export function parseScenario(raw: Json, options: ParseOptions = {}): Scenario {
     c.fail('groups', 'is required: at least one consumer group');
   const groupIds = new Set<string>();
   const rawInitial = new Map<string, { raw: Json; path: string }>();
+  const rawCommitted = new Map<string, { raw: Json; path: string }>();
   rawGroups.forEach((rg, gi) => {
     const gp = `groups[${gi}]`;
     const go = c.obj(rg, gp);
@@ -574,6 +584,8 @@ export function parseScenario(raw: Json, options: ParseOptions = {}): Scenario {
     groups.push({ id, members });
     if (go.initialState !== undefined)
       rawInitial.set(id, { raw: go.initialState, path: `${gp}.initialState` });
+    if (go.committedOffsets !== undefined)
+      rawCommitted.set(id, { raw: go.committedOffsets, path: `${gp}.committedOffsets` });
   });
 
   // Timeline
@@ -603,6 +615,12 @@ export function parseScenario(raw: Json, options: ParseOptions = {}): Scenario {
     if (initial === undefined) continue;
     const state = readInitialState(c, initial.raw, initial.path, g, partitionCounts);
     if (state !== undefined) groups[i] = { ...g, initialState: state };
+  }
+  for (const [i, g] of groups.entries()) {
+    const committed = rawCommitted.get(g.id);
+    if (committed === undefined) continue;
+    const offsets = readCommittedOffsets(c, committed.raw, committed.path, topics);
+    if (offsets !== undefined) groups[i] = { ...g, committedOffsets: offsets };
   }
 
   if (c.problems.length > 0 || name === undefined) throw new ScenarioError(source, c.problems);
@@ -664,7 +682,7 @@ function readBroker(c: Checker, raw: Json): BrokerConfig {
 function readTopic(c: Checker, raw: Json, path: string): ScenarioTopic | undefined {
   const o = c.obj(raw, path);
   if (o === undefined) return undefined;
-  c.keys(o, path, ['name', 'partitions', 'produceRate']);
+  c.keys(o, path, ['name', 'partitions', 'produceRate', 'logEndOffsets']);
   if (o.name === undefined) c.fail(`${path}.name`, 'is required');
   if (o.partitions === undefined) c.fail(`${path}.partitions`, 'is required');
   const name =
@@ -674,8 +692,76 @@ function readTopic(c: Checker, raw: Json, path: string): ScenarioTopic | undefin
   const partitions =
     o.partitions === undefined ? undefined : c.int(o.partitions, `${path}.partitions`, 1, 100_000);
   const produceRate = o.produceRate === undefined ? 0 : (c.num(o.produceRate, `${path}.produceRate`, 0) ?? 0);
+  let logEndOffsets: number[] | undefined;
+  if (o.logEndOffsets !== undefined) {
+    const raw = c.arr(o.logEndOffsets, `${path}.logEndOffsets`);
+    if (raw !== undefined && partitions !== undefined && raw.length > partitions) {
+      c.fail(
+        `${path}.logEndOffsets`,
+        `lists ${raw.length} offsets but the topic has ${partitions} partitions (one offset per partition, from partition 0)`,
+      );
+    } else if (raw !== undefined) {
+      logEndOffsets = raw.map(
+        (v, p) => c.int(v, `${path}.logEndOffsets[${p}]`, 0, Number.MAX_SAFE_INTEGER) ?? 0,
+      );
+    }
+  }
   if (name === undefined || partitions === undefined) return undefined;
-  return { name, partitions, produceRate };
+  return { name, partitions, produceRate, ...(logEndOffsets !== undefined ? { logEndOffsets } : {}) };
+}
+
+/**
+ * `groups[].committedOffsets`: topic → committed offset by partition (null: none). A topic must be
+ * one of `topics`, and no offset may be past its partition's log-end offset at the start (the
+ * simulator has no truncation that would explain one).
+ */
+function readCommittedOffsets(
+  c: Checker,
+  raw: Json,
+  path: string,
+  topics: readonly ScenarioTopic[],
+): Map<string, (number | null)[]> | undefined {
+  const o = c.obj(raw, path);
+  if (o === undefined) return undefined;
+  const out = new Map<string, (number | null)[]>();
+  for (const [topic, value] of Object.entries(o)) {
+    const tp = join(path, topic);
+    const t = topics.find((x) => x.name === topic);
+    if (t === undefined) {
+      const hint = closest(
+        topic,
+        topics.map((x) => x.name),
+      );
+      c.fail(
+        tp,
+        `"${topic}" is not one of the scenario's topics${hint !== null ? ` (did you mean "${hint}"?)` : ''}`,
+      );
+      continue;
+    }
+    const offsets = c.arr(value, tp);
+    if (offsets === undefined) continue;
+    if (offsets.length > t.partitions) {
+      c.fail(tp, `lists ${offsets.length} offsets but "${topic}" has ${t.partitions} partitions`);
+      continue;
+    }
+    out.set(
+      topic,
+      offsets.map((v, p) => {
+        if (v === null) return null;
+        const n = c.int(v, `${tp}[${p}]`, 0, Number.MAX_SAFE_INTEGER);
+        if (n === undefined) return null;
+        const end = t.logEndOffsets?.[p] ?? 0;
+        if (n > end) {
+          c.fail(
+            `${tp}[${p}]`,
+            `${n} is past the log-end offset of ${topic}-${p} (${end}); set topics[].logEndOffsets, or lower the offset`,
+          );
+        }
+        return n;
+      }),
+    );
+  }
+  return out;
 }
 
 function readMembers(

@@ -16,6 +16,8 @@ export interface ScenarioTopic {
   readonly partitions: number;
   /** Records per second produced to the topic (spread over its partitions). */
   readonly produceRate: number;
+  /** Each partition's log-end offset when the topic comes into being (by partition; absent: 0). */
+  readonly logEndOffsets?: readonly number[];
 }
 
 export interface ScenarioMember {
@@ -73,6 +75,11 @@ export interface ScenarioGroup {
   readonly members: readonly ScenarioMember[];
   /** Where the group starts; absent: it starts empty and its members join. */
   readonly initialState?: ScenarioInitialState;
+  /**
+   * The group's committed offsets when the run starts: topic → offset by partition (null: no
+   * commit). Members that start on a partition resume from here, and lag counts from here.
+   */
+  readonly committedOffsets?: ReadonlyMap<string, readonly (number | null)[]>;
 }
 
 export type ScenarioAction =

@@ -221,6 +221,49 @@ describe('Replay in Simulator (snapshot → scenario)', () => {
       assert.ok(!sim.trace.some((e) => e.type === 'member-joined' || e.type === 'member-fenced'));
     });
 
+    it('carries offsets over: lag starts as described (no commit stays no commit), then the consumers work it off', () => {
+      const row = (
+        topic: string,
+        partition: number,
+        end: number,
+        committed: number | null,
+      ): PartitionLag => ({
+        ...lagRow(topic, partition, end),
+        committedOffset: committed,
+        lag: committed === null ? null : end - committed,
+      });
+      const rows = [
+        row('audit', 0, 700, 700),
+        row('audit', 1, 300, null),
+        ...[0, 1, 2, 3, 4, 5].map((p) => row('orders', p, 10_000 + p, p === 0 ? 4_000 : 10_000 + p)),
+      ];
+      const described = {
+        ...consumerGroup(),
+        lag: { totalLag: 6_000, partitionsWithoutCommit: 1, status: 'OK' as const, partitions: rows },
+      };
+      const r = replayScenario(described);
+      assert.ok(
+        r.notes.some((n) => n.includes('Lag starts as described (6,000 records)')),
+        r.notes.join('\n'),
+      );
+      const sim = createSimulation(r.scenario, { variant: r.variant });
+      const view = (s: GroupSnapshot) =>
+        (s.lag?.partitions ?? []).map((p) => [
+          p.topic,
+          p.partition,
+          p.logEndOffset,
+          p.committedOffset,
+          p.lag,
+        ]);
+      assert.deepEqual(view(sim.snapshot('orders_app')), view(described));
+      assert.equal(sim.snapshot('orders_app').lag?.totalLag, 6_000);
+      sim.runUntil(30_000);
+      const orders0 = sim
+        .snapshot('orders_app')
+        .lag?.partitions.find((p) => p.topic === 'orders' && p.partition === 0);
+      assert.equal(orders0?.lag, 0, 'svc-1 resumed at offset 4,000 and caught up');
+    });
+
     it('consumer protocol: a crash proceeds from the described epoch', () => {
       const r = replayScenario(consumerGroup());
       const sim = createSimulation(withSteps(r.file, [{ at: '30s', do: 'crash', member: 'svc-1' }]), {
