@@ -5,7 +5,7 @@
 //
 // Run: npx tsc -b && node out/bench/extension.bench.js [--samples N]
 // (scripts/bench.mjs, when present, runs every out/bench/**/*.bench.js.)
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Workbench } from '../test/e2e/workbench';
@@ -98,6 +98,45 @@ async function settledExtensionHost(editor: Editor, previous: string | undefined
     if (Date.now() > deadline) throw new Error('no extension host finished starting within 60 s');
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * The baseline for activation: an extension that does nothing but what every extension does to
+ * say it is up (a log output channel, one command), activated by that command in the same
+ * extension host. Its "load + activate" is what VS Code itself costs; ours minus it is ours.
+ */
+const BASELINE_ID = 'kgd-bench.kgd-bench-baseline';
+const BASELINE_COMMAND = 'KGD Bench: Baseline Extension';
+
+function writeBaselineExtension(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({
+      name: 'kgd-bench-baseline',
+      publisher: 'kgd-bench',
+      version: '0.0.1',
+      engines: { vscode: '^1.95.0' },
+      main: './extension.js',
+      activationEvents: ['onCommand:kgdBench.baseline'],
+      contributes: { commands: [{ command: 'kgdBench.baseline', title: BASELINE_COMMAND }] },
+    }),
+  );
+  writeFileSync(
+    join(dir, 'extension.js'),
+    [
+      "const vscode = require('vscode');",
+      'exports.activate = (context) => {',
+      '  const t0 = performance.now();',
+      "  const log = vscode.window.createOutputChannel('KGD Bench Baseline', { log: true });",
+      "  context.subscriptions.push(log, vscode.commands.registerCommand('kgdBench.baseline', () => undefined));",
+      '  log.info(`activated in ${(performance.now() - t0).toFixed(1)} ms`);',
+      '};',
+      'exports.deactivate = () => undefined;',
+      '',
+    ].join('\n'),
+  );
 }
 
 /** What the dashboard's webview reports about one opening (its own performance marks). */
@@ -218,11 +257,14 @@ async function main(): Promise<void> {
   const id = extensionUnderTestId();
 
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
-  const editor = await launchEditor({ name: 'bench', install: 'vsix', log });
+  const baselineDir = join(ROOT, '.cache', 'bench-baseline-extension');
+  writeBaselineExtension(baselineDir);
+  const editor = await launchEditor({ name: 'bench', install: 'vsix', log, extraExtensions: [baselineDir] });
   if (!editor.vsixPath) throw new Error('launchEditor installed no .vsix');
   const vsixBytes = statSync(editor.vsixPath).size;
   const workbench = new Workbench(editor, id, join(editor.home, 'screenshots'));
   const activations: { activateMs: number; totalMs: number }[] = [];
+  const baselines: { activateMs: number; totalMs: number }[] = [];
   let paints: PaintSample[];
   try {
     let previous: string | undefined;
@@ -236,11 +278,31 @@ async function main(): Promise<void> {
       }
       // Measure on a settled host, as when a user opens the view: after startup activations.
       const host = await settledExtensionHost(editor, previous);
-      await workbench.openActivityBarItem(container.title);
-      const a = await activation(id, host);
+      // Ours and the baseline in the same host, taking turns at going first.
+      const ours = async (): Promise<{ activateMs: number; totalMs: number }> => {
+        await workbench.openActivityBarItem(container.title);
+        return activation(id, host);
+      };
+      const baseline = async (): Promise<{ activateMs: number; totalMs: number }> => {
+        await workbench.runCommand(BASELINE_COMMAND);
+        return activation(BASELINE_ID, host);
+      };
+      let a: { activateMs: number; totalMs: number };
+      let b: { activateMs: number; totalMs: number };
+      if (i % 2 === 0) {
+        a = await ours();
+        b = await baseline();
+      } else {
+        b = await baseline();
+        a = await ours();
+      }
       previous = host;
-      activations.push({ activateMs: a.activateMs, totalMs: a.totalMs });
-      log(`activation ${i + 1}/${samples}: activate() ${a.activateMs} ms, load + activate ${a.totalMs} ms`);
+      activations.push(a);
+      baselines.push(b);
+      log(
+        `activation ${i + 1}/${samples}: activate() ${a.activateMs} ms, load + activate ${a.totalMs} ms ` +
+          `(empty extension: ${b.totalMs} ms)`,
+      );
     }
     // The first opening loads the webview's bundle; the later ones find it in the browser's cache.
     paints = await dashboardFirstPaint(workbench, samples + 1);
@@ -263,15 +325,27 @@ async function main(): Promise<void> {
       note: 'activateMs: the extension\'s own "activated in N ms"; loadAndActivateMs: extension host log "_doActivateExtension" to that line (bundle load included; log timestamps have 1 ms resolution)',
       activateMs: stats(activations.map((a) => a.activateMs)),
       loadAndActivateMs: stats(activations.map((a) => a.totalMs)),
+      baselineNote:
+        'an extension that only creates a log output channel and registers one command, activated in the same extension hosts: what VS Code itself costs',
+      baselineLoadAndActivateMs: stats(baselines.map((b) => b.totalMs)),
+      ratioToBaseline:
+        stats(activations.map((a) => a.totalMs)).median /
+        Math.max(1, stats(baselines.map((b) => b.totalMs)).median),
       aimMs: 50,
     },
     dashboardFirstPaint: {
-      note: 'the palette command "Kafka Groups: Open Group Dashboard" (Enter) to the webview\'s kgd:first-paint mark (the frame after its first render), the simulator running scale-out; first: the first opening in the window (bundle not cached), warm: the openings after it. webviewHostMs: VS Code\'s webview frame, from its navigation to its placeholder document being ready (our HTML is written into it then); contentToFirstPaintMs: from then to the first paint (our bundle, the ready/init round trip, the first render)',
+      note: 'the palette command "Kafka Groups: Open Group Dashboard" (Enter) to the webview\'s kgd:first-paint mark (the frame after its first render), the simulator running scale-out; first: the first opening in the window (bundle not cached), warm: the openings after it. webviewHostMs: VS Code\'s webview frame, from its navigation to its placeholder document being ready (our HTML is written into it then); contentToFirstPaintMs: from then to the first paint (our bundle, the init posted with the page, the first render)',
       firstMs: paints[0]?.openToFirstPaintMs ?? null,
       warmMs: stats(paints.slice(1).map((p) => p.openToFirstPaintMs)),
       webviewHostMs: stats(paints.map((p) => p.webviewHostMs)),
       contentToFirstPaintMs: stats(paints.map((p) => p.contentToFirstPaintMs)),
       initMessageMs: stats(paints.flatMap((p) => (p.initMs === null ? [] : [p.initMs]))),
+      oursNote:
+        'from the placeholder being ready: our bundle fetched (resource timing), ready sent (bundle run), init arrived (posted with the page, delivered when it loads), first render done',
+      bundleFetchedMs: stats(paints.flatMap((p) => (p.bundleFetchedMs === null ? [] : [p.bundleFetchedMs]))),
+      readyMs: stats(paints.flatMap((p) => (p.readyMs === null ? [] : [p.readyMs]))),
+      initArrivedMs: stats(paints.flatMap((p) => (p.initArrivedMs === null ? [] : [p.initArrivedMs]))),
+      firstRenderMs: stats(paints.flatMap((p) => (p.firstRenderMs === null ? [] : [p.firstRenderMs]))),
       aimMs: 300,
     },
   };
