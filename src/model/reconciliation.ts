@@ -63,8 +63,17 @@ export function partitionKey(topic: string, partition: number): string {
 }
 
 /** Identity of a member's step: it is "the same step" while this string stays the same. */
-export function stepKey(m: MemberSnapshot, group: Pick<GroupSnapshot, 'state' | 'groupEpoch'>): string {
-  if (m.reconciliation !== null) return `${m.reconciliation}|${m.memberEpoch}`;
+export function stepKey(
+  m: MemberSnapshot,
+  group: Pick<GroupSnapshot, 'state' | 'groupEpoch' | 'targetAssignmentEpoch'>,
+): string {
+  if (m.reconciliation !== null) {
+    // A reconciled member behind a new target has a new step: "gets its new assignment" counts
+    // from the target, not from when the member reached its epoch.
+    const target = group.targetAssignmentEpoch;
+    const behind = target !== null && m.memberEpoch >= 0 && m.memberEpoch < target ? `>${target}` : '';
+    return `${m.reconciliation}|${m.memberEpoch}${behind}`;
+  }
   const c = m.classic;
   return `${group.state}|${group.groupEpoch}|${c?.awaitingJoin === true ? 'j' : ''}${c?.awaitingSync === true ? 's' : ''}`;
 }

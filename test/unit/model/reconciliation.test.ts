@@ -12,6 +12,7 @@ import {
 } from '../../../src/model';
 import { classicCooperativeRebalance, kip848Reconciliation } from '../../webview/fixtures';
 import { snapshotArb } from '../protocol/arbitraries';
+import { testMember, testSnapshot } from '../../support/snapshots';
 
 describe('reconciliation in plain words', () => {
   const t = kip848Reconciliation();
@@ -41,6 +42,30 @@ describe('reconciliation in plain words', () => {
       step.sentence,
       'epoch 4 reconciling: 1 of 3 members done; waits for consumer-2 to revoke orders-5 (18 s so far)',
     );
+  });
+
+  it('KIP-848: a member behind a new target waits from when the target came, not from its own epoch', () => {
+    const member = (epoch: number) =>
+      testMember('m1', {
+        memberEpoch: epoch,
+        assignment: { orders: [0, 1] },
+        targetAssignment: { orders: [0, 1] },
+      });
+    const at = (timeMs: number, groupEpoch: number, memberEpoch: number) =>
+      testSnapshot(timeMs, [member(memberEpoch)], {
+        state: groupEpoch > memberEpoch ? 'Reconciling' : 'Stable',
+        groupEpoch,
+        targetAssignmentEpoch: groupEpoch,
+      });
+    const history = [at(0, 8, 8), at(100_000, 8, 8), at(110_000, 9, 8), at(110_400, 9, 8)];
+    const step = describeReconciliation(history[3], stepSince(history, 3));
+    assert.equal(
+      step.members[0]?.sentence,
+      'epoch 8 → 9: gets its new assignment on its next heartbeat (400 ms so far)',
+    );
+    let since = new Map<string, SinceEntry>();
+    for (const s of history) since = advanceSince(since, s);
+    assert.equal(since.get('m1')?.sinceMs, 110_000, 'the incremental form agrees');
   });
 
   it('KIP-848: a settled group says so', () => {
