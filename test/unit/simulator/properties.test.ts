@@ -16,6 +16,7 @@
  */
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
+import type { GroupEvent } from '../../../src/model';
 import { BUILTIN_SCENARIOS } from '../../../src/simulator/scenario/builtins';
 import { parseScenario } from '../../../src/simulator/scenario/parse';
 import {
@@ -23,6 +24,7 @@ import {
   type ProtocolVariant,
   type Scenario,
 } from '../../../src/simulator/scenario/schema';
+import type { SimulationOptions } from '../../../src/simulator/engine/simulation';
 import { InvariantMonitor, type Settled, assertSettled } from './invariants';
 
 const GROUP = 'app';
@@ -362,7 +364,11 @@ describe('whole simulations: every built-in scenario under every variant, severa
 });
 
 /** Three consumers of a 6-partition topic with 10 s session timeouts (both protocols), and a timeline. */
-function threeConsumers(name: string, timeline: Record<string, unknown>[]): Scenario {
+function threeConsumers(
+  name: string,
+  timeline: Record<string, unknown>[],
+  config: Record<string, unknown> = {},
+): Scenario {
   return parseScenario(
     {
       name,
@@ -376,7 +382,7 @@ function threeConsumers(name: string, timeline: Record<string, unknown>[]): Scen
         {
           id: GROUP,
           subscription: ['orders'],
-          config: { 'session.timeout.ms': 10_000 },
+          config: { 'session.timeout.ms': 10_000, ...config },
           members: [{ name: 'consumer-{i}', count: 3 }],
         },
       ],
@@ -395,11 +401,115 @@ describe('whole simulations: a zombie consumer', function () {
 
   for (const variant of PROTOCOL_VARIANTS) {
     it(`${variant}: a consumer cut off longer than the session timeout double-owns, and both checks see it`, () => {
-      const m = new InvariantMonitor(zombie(), { variant }).run();
+      const m = monitored(zombie(), { variant });
       assert.ok(m.doubleOwnedInstants > 0, 'the per-instant check sees two owners');
       assert.ok(m.sim.metrics(GROUP).doubleOwnership > 0, 'the engine counts it');
       assert.match(m.violations.join('\n'), /consumer-1/);
+      // It gave its connection up (TCP holds nothing for a closed connection) and was expired.
+      assert.ok(events(m, 'client-timeout').length > 0, 'consumer-1 timed out');
+      assert.equal(sessionExpiries(m), 1, 'the coordinator expired consumer-1');
       // Once it reaches the broker again it learns it is out, drops its partitions and rejoins.
+      assertSettled(m, GROUP);
+    });
+  }
+});
+
+/** The trace of each run made by `monitored`. */
+const traces = new WeakMap<InvariantMonitor, GroupEvent[]>();
+
+/** Runs a scenario under the invariant monitor, keeping its event trace for `events`. */
+function monitored(scenario: Scenario, options: SimulationOptions): InvariantMonitor {
+  const m = new InvariantMonitor(scenario, options);
+  const trace: GroupEvent[] = [];
+  m.sim.onEvent((e) => trace.push(e));
+  traces.set(m, trace);
+  return m.run();
+}
+
+/** The events of one type a `monitored` run emitted. */
+function events<K extends GroupEvent['type']>(
+  m: InvariantMonitor,
+  type: K,
+): Extract<GroupEvent, { type: K }>[] {
+  const trace = traces.get(m);
+  assert.ok(trace !== undefined, 'a run of monitored()');
+  return trace.filter((e): e is Extract<GroupEvent, { type: K }> => e.type === type);
+}
+
+function sessionExpiries(m: InvariantMonitor): number {
+  return events(m, 'member-left').filter((e) => e.reason === 'session-timeout').length;
+}
+
+/** consumer-4 joins a settled group of three at 40 s. */
+const JOINS_AT_40S = { at: '40s', do: 'add-member', group: GROUP, member: { name: 'consumer-4' } };
+
+describe('whole simulations: a short network partition delays, it does not lose (TCP)', function () {
+  this.timeout(20_000);
+  const cutOff = (atMs: number, forMs: number): Record<string, unknown> => ({
+    at: atMs,
+    do: 'network-partition',
+    member: 'consumer-1',
+    for: forMs,
+  });
+
+  for (const variant of ['eager', 'cooperative'] as const) {
+    // Over a lossy network consumer-1's JoinGroup response would be lost: it would wait for the
+    // JoinGroup's own timeout (max.poll.interval.ms + 5 s) with its heartbeat thread off and be
+    // expired while it still owns partitions. Held by TCP, the response only comes late.
+    it(`${variant}: a member cut off for 1 s around its JoinGroup response is not expired, and the group settles`, () => {
+      const dry = monitored(threeConsumers('join', [JOINS_AT_40S]), { variant });
+      const joinAt = events(dry, 'join-completed').find((e) => e.timeMs > 40_000)?.timeMs;
+      assert.ok(joinAt !== undefined, 'the rebalance completes its join phase');
+      // At the join (the response is being sent) and 1 ms later (the response is on the wire).
+      for (const atMs of [joinAt, joinAt + 1]) {
+        const m = monitored(threeConsumers('join', [JOINS_AT_40S, cutOff(atMs, 1_000)]), {
+          variant,
+        });
+        const at = `cut off at ${atMs} ms`;
+        assert.deepEqual(m.violations, [], at);
+        assert.equal(m.sim.metrics(GROUP).doubleOwnership, 0, at);
+        assert.equal(sessionExpiries(m), 0, `${at}: nobody is expired`);
+        assert.deepEqual(events(m, 'client-timeout'), [], `${at}: no request times out`);
+        // The partition did hit the rebalance: the group synced only after the heal.
+        const synced = events(m, 'sync-completed').find((e) => e.timeMs > 40_000)?.timeMs;
+        assert.ok(synced !== undefined && synced >= atMs + 1_000, `${at}: synced at ${synced} ms`);
+        assertSettled(m, GROUP);
+      }
+    });
+  }
+
+  it('consumer: a member cut off for 2 s around the heartbeat that reconciles is not fenced, and the group settles', () => {
+    const dry = monitored(threeConsumers('reconcile', [JOINS_AT_40S]), { variant: 'consumer' });
+    const id = dry.clients.find((c) => c.name === 'consumer-1')?.memberId();
+    const beatAt = events(dry, 'member-epoch').find((e) => e.timeMs > 40_000 && e.memberId === id)?.timeMs;
+    assert.ok(beatAt !== undefined, 'consumer-1 moves to the new epoch');
+    // The heartbeat on its way to the coordinator, and its response on its way back.
+    for (const atMs of [beatAt - 1, beatAt + 0.5]) {
+      const m = monitored(threeConsumers('reconcile', [JOINS_AT_40S, cutOff(atMs, 2_000)]), {
+        variant: 'consumer',
+      });
+      const at = `cut off at ${atMs} ms`;
+      assert.deepEqual(m.violations, [], at);
+      assert.equal(m.sim.metrics(GROUP).doubleOwnership, 0, at);
+      assert.equal(sessionExpiries(m), 0, `${at}: nobody is expired`);
+      assert.equal(events(m, 'member-fenced').length, 0, `${at}: nobody is fenced`);
+      assert.deepEqual(events(m, 'client-timeout'), [], `${at}: no request times out`);
+      assertSettled(m, GROUP);
+    }
+  });
+
+  for (const variant of PROTOCOL_VARIANTS) {
+    it(`${variant}: a partition longer than request.timeout.ms still disconnects, and the member recovers without expiry`, () => {
+      const m = monitored(
+        threeConsumers('disconnect', [cutOff(60_000, 5_000)], { 'request.timeout.ms': 2_000 }),
+        { variant },
+      );
+      assert.deepEqual(m.violations, []);
+      assert.deepEqual(
+        events(m, 'client-timeout').map((e) => e.timeout),
+        ['request.timeout.ms'],
+      );
+      assert.equal(sessionExpiries(m), 0);
       assertSettled(m, GROUP);
     });
   }
