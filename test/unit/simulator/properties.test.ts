@@ -123,11 +123,11 @@ function topicsOf(mask: number, names: readonly string[]): string[] {
 }
 
 /**
- * request.timeout.ms per session timeout. The simulator loses a request sent into a network
- * partition for good (no TCP retransmission, docs/simulator-fidelity.md): the client waits
- * request.timeout.ms and its heartbeats wait with it. With Kafka's default (30 s) any partition
- * that swallows a heartbeat would outlast a 10 s session. These keep a heartbeat interval, the
- * partition and a lost request's timeout within the session timeout.
+ * request.timeout.ms per session timeout. A request held by a network partition is delivered when
+ * it heals (TCP), but one held longer than request.timeout.ms makes the client close the
+ * connection and drop it (docs/simulator-fidelity.md); its heartbeats wait for that timeout. With
+ * Kafka's default (30 s) a partition outlasting it would outlast a 10 s session. These keep a
+ * heartbeat interval, the partition and a dropped request's timeout within the session timeout.
  */
 const REQUEST_TIMEOUT_MS = { 10: 2_000, 45: 10_000 } as const;
 
@@ -143,10 +143,10 @@ const REQUEST_TIMEOUT_MS = { 10: 2_000, 45: 10_000 } as const;
  * - a network partition lasts at most session timeout − heartbeat interval − 2 lost-request
  *   timeouts, so the coordinator hears from the member again before it would expire it;
  * - under the classic protocol, network partitions happen only once the group has settled. A
- *   JoinGroup's own timeout is max.poll.interval.ms + 5 s: a response lost to a partition, however
- *   short, leaves the member waiting that long with its heartbeats off, and the coordinator
- *   expires it while it still owns partitions. Over real TCP a short partition would only delay
- *   the response (a known limit of the simulator's lost-request model, docs/simulator-fidelity.md);
+ *   short partition only delays a JoinGroup response (TCP; see the "short network partition"
+ *   tests below). Letting these random partitions (up to 21 s, longer than a 10 s request
+ *   timeout) hit rebalances found a cooperative run with a slow member (24 s batches) and a 14 s
+ *   partition that ends in double ownership; it is not analysed yet, so they stay out of them;
  * - under the classic protocol, no static member comes back while the leader may not have
  *   noticed a partition increase yet (STATIC_LEADER_NOTE);
  * - under the classic protocol, a batch and onPartitionsRevoked stay below the session timeout.
