@@ -108,18 +108,34 @@ export interface GroupCoordinatorApi {
 }
 
 /**
- * The network between one client and the coordinator. A request reaches the coordinator after the
- * one-way latency; the coordinator's reply reaches the client after the latency again. While a
- * client is cut off (a network partition), its requests and the replies to it are lost; the client
- * notices only through its own request timeout.
+ * A client's connections: to the group coordinator (the Java client opens a connection of its own
+ * to the coordinator node) and to the broker it asks FindCoordinator.
+ */
+export type Connection = 'coordinator' | 'broker';
+
+/**
+ * The network between one client and the coordinator, with TCP's guarantees on each connection. A
+ * request reaches the coordinator after the one-way latency; the coordinator's reply reaches the
+ * client after the latency again. While a client is cut off (a network partition), its requests
+ * and the replies to it are held, and delivered in order once it heals; the client notices the
+ * partition only through its own request timeout, and a connection it gives up (`disconnect`)
+ * takes what it still carries with it.
  */
 export interface Network {
   readonly latencyMs: number;
+  /** Sends a request on one of the client's connections (the coordinator's unless named). */
   request<R>(
     clientKey: string,
     handle: (reply: (response: R) => void) => void,
     onResponse: (response: R) => void,
+    connection?: Connection,
   ): void;
+  /**
+   * The client closes a connection (a request timed out, the coordinator is given up, or the
+   * client closes). Responses still to come on it are never delivered, and requests a partition
+   * holds on it never reach the coordinator; the next request opens a new connection.
+   */
+  disconnect(clientKey: string, connection: Connection): void;
   /** Cuts a client off until `untilMs` (virtual time), or heals it when `untilMs` is null. */
   partition(clientKey: string, untilMs: number | null): void;
   isPartitioned(clientKey: string): boolean;

@@ -655,6 +655,7 @@ export class ClassicConsumerClient implements SimulatedConsumer {
       this.name,
       (reply) => reply(null),
       () => this.onCoordinatorFound(),
+      'broker',
     );
     this.discoveryTimer = this.schedule(this.backoff.backoff(this.discoveryAttempts++), () =>
       this.findCoordinator(),
@@ -678,9 +679,14 @@ export class ClassicConsumerClient implements SimulatedConsumer {
     this.schedulePoll();
   }
 
-  /** markCoordinatorUnknown: disconnects, so every request in flight fails with a DisconnectException. */
+  /**
+   * markCoordinatorUnknown: disconnects, so every request in flight fails with a DisconnectException,
+   * and whatever the old connection still carries (a response the network holds, a request a
+   * partition kept from the coordinator) is gone with it.
+   */
   private markCoordinatorUnknown(): void {
     this.coordinatorKnown = false;
+    this.world.network.disconnect(this.name, 'coordinator');
     const pending = [...this.inFlight];
     this.inFlight.clear();
     for (const p of pending) p.fail({ kind: 'disconnect' });
@@ -1775,6 +1781,9 @@ export class ClassicConsumerClient implements SimulatedConsumer {
     for (const t of this.timers) this.world.timers.cancel(t);
     this.timers.clear();
     this.inFlight.clear();
+    // The consumer's sockets close with it.
+    this.world.network.disconnect(this.name, 'coordinator');
+    this.world.network.disconnect(this.name, 'broker');
     this.hbTimer = null;
     this.discoveryTimer = null;
     this.autoCommitTimer = null;

@@ -38,7 +38,7 @@ import type {
   ConsumerGroupHeartbeatResponse,
   HeartbeatTopicPartitions,
 } from '../consumer/messages';
-import type { OffsetCommitRequest, OffsetCommitResponse, SimWorld } from '../engine/world';
+import type { Connection, OffsetCommitRequest, OffsetCommitResponse, SimWorld } from '../engine/world';
 import type { ErrorName } from '../errors';
 import type { Random } from '../random';
 import { AppThread } from './app-thread';
@@ -89,6 +89,14 @@ interface LocalAssignment {
 }
 
 const NONE: LocalAssignment = { localEpoch: -1, partitions: new Map() };
+
+/** A request waiting for its reply, on one of the client's connections. */
+interface Outstanding {
+  readonly deadlineMs: number;
+  readonly connection: Connection;
+  /** Fails it: timed out, or its connection was closed because another request on it timed out. */
+  readonly onFailure: () => void;
+}
 
 type Subscription = { readonly topics: readonly string[] } | { readonly pattern: string };
 
@@ -191,7 +199,7 @@ export class ConsumerProtocolClient implements SimulatedConsumer {
   // --- plumbing ---------------------------------------------------------------------------------
   private wakeTimer: TimerHandle | null = null;
   /** Requests waiting for a reply, and the one timer that times them out. */
-  private readonly outstanding = new Set<{ readonly deadlineMs: number; readonly onTimeout: () => void }>();
+  private readonly outstanding = new Set<Outstanding>();
   private requestTimer: TimerHandle | null = null;
   private kickPending = false;
   private pollCheckTimer: TimerHandle | null = null;
@@ -438,26 +446,42 @@ export class ConsumerProtocolClient implements SimulatedConsumer {
     this.wakeAt(next);
   }
 
-  /** Sends a request over the simulated network; a reply that does not come in time is a timeout. */
+  /**
+   * Sends a request over the simulated network, on the coordinator's connection (FindCoordinator
+   * goes to the broker's). A reply that does not come within request.timeout.ms fails it, and
+   * every other request on the same connection with it (see `armRequestTimeouts`).
+   */
   private send<R>(
     handle: (reply: (response: R) => void) => void,
     onResponse: (response: R) => void,
-    onTimeout: () => void,
+    onFailure: () => void,
+    connection: Connection = 'coordinator',
   ): void {
-    const request = { deadlineMs: this.world.timers.now() + this.config.requestTimeoutMs, onTimeout };
+    const request: Outstanding = {
+      deadlineMs: this.world.timers.now() + this.config.requestTimeoutMs,
+      connection,
+      onFailure,
+    };
     this.outstanding.add(request);
     this.armRequestTimeouts();
-    this.world.network.request<R>(this.name, handle, (response) => {
-      if (!this.outstanding.delete(request) || !this.isAlive) return;
-      this.inOutage = false;
-      onResponse(response);
-    });
+    this.world.network.request<R>(
+      this.name,
+      handle,
+      (response) => {
+        if (!this.outstanding.delete(request) || !this.isAlive) return;
+        this.inOutage = false;
+        onResponse(response);
+      },
+      connection,
+    );
   }
 
   /**
    * One timer per client watches the requests in flight (replies normally come within
    * milliseconds, so a timer per request would mostly be cancelled): it fires at the earliest
-   * deadline, times out what is due, and re-arms for the rest.
+   * deadline and re-arms for the rest. A request past its deadline makes the NetworkClient close
+   * that connection (handleTimedOutRequests), which fails every request in flight on it with a
+   * DisconnectException, in the order they were sent; what the network still holds on it is gone.
    */
   private armRequestTimeouts(): void {
     if (this.requestTimer !== null && this.requestTimer.active) return;
@@ -468,10 +492,12 @@ export class ConsumerProtocolClient implements SimulatedConsumer {
       this.requestTimer = null;
       if (!this.isAlive) return;
       const now = this.world.timers.now();
+      const expired = new Set<Connection>();
+      for (const r of this.outstanding) if (r.deadlineMs <= now) expired.add(r.connection);
+      for (const connection of expired) this.world.network.disconnect(this.name, connection);
       for (const r of [...this.outstanding]) {
-        if (r.deadlineMs > now) continue;
-        this.outstanding.delete(r);
-        r.onTimeout();
+        if (!expired.has(r.connection) || !this.outstanding.delete(r)) continue;
+        r.onFailure();
       }
       this.armRequestTimeouts();
     });
@@ -504,6 +530,7 @@ export class ConsumerProtocolClient implements SimulatedConsumer {
         this.reportTimeout();
         this.kick();
       },
+      'broker',
     );
     return Infinity;
   }
@@ -1469,6 +1496,9 @@ export class ConsumerProtocolClient implements SimulatedConsumer {
     this.unwatch?.();
     this.unwatch = null;
     this.outstanding.clear();
+    // The consumer's sockets close with it.
+    this.world.network.disconnect(this.name, 'coordinator');
+    this.world.network.disconnect(this.name, 'broker');
     for (const t of [this.wakeTimer, this.pollCheckTimer, this.autoCommitTimer, this.requestTimer]) {
       if (t !== null) this.world.timers.cancel(t);
     }

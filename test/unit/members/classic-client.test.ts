@@ -535,6 +535,55 @@ describe('ClassicConsumerClient (scripted coordinator)', () => {
       runUntil(w, () => w.coord.pendingJoins().length > 0);
       assert.equal(w.coord.pendingJoins()[0].request.memberId, '');
     });
+    it('a JoinGroup response sent while cut off arrives at the heal: the client syncs and is never expired', () => {
+      const w = scriptedWorld();
+      const c = newClient(w, 'c1', { sessionTimeoutMs: 10_000, heartbeatIntervalMs: 3_000 });
+      startWithMemberId(w, c, 'c1-x');
+      const cutAt = w.scheduler.now();
+      w.network.partition('c1', cutAt + 1_000);
+      runFor(w, 200);
+      w.coord.joins[1].reply(joinResponse({ memberId: 'c1-x', generationId: 1 }));
+      runFor(w, 700);
+      assert.equal(w.coord.syncs.length, 0, 'the response is held');
+      runUntil(w, () => w.coord.pendingSyncs().length > 0);
+      // Released 1 ms after the heal; the SyncGroup takes another 1 ms to the coordinator.
+      assert.equal(w.coord.syncs[0].atMs, cutAt + 1_000 + 2);
+      w.coord.pendingSyncs()[0].reply(syncResponse(orders(0, 1)));
+      runFor(w, 30_000);
+      assert.equal(c.state(), 'STABLE');
+      assert.deepEqual(c.owned(), orders(0, 1));
+      assert.deepEqual(eventsOf(w.events, 'client-timeout'), []);
+      assert.ok(w.coord.heartbeats.length >= 9, 'heartbeats every 3 s after the sync');
+    });
+
+    it('a request held past request.timeout.ms is dropped with the connection: only what the new connection sends reaches the coordinator', () => {
+      const w = scriptedWorld();
+      const c = newClient(w, 'c1', {
+        sessionTimeoutMs: 45_000,
+        heartbeatIntervalMs: 3_000,
+        requestTimeoutMs: 5_000,
+      });
+      c.start();
+      joinScripted(w, c, { assigned: orders(0, 1) });
+      const cutAt = w.scheduler.now();
+      const healAt = cutAt + 20_000;
+      const before = w.coord.heartbeats.length;
+      w.network.partition('c1', healAt);
+      runFor(w, 19_000);
+      assert.deepEqual(
+        eventsOf(w.events, 'client-timeout').map((t) => t.timeout),
+        ['request.timeout.ms'],
+      );
+      assert.ok(w.network.heldCount('c1') > 0, 'FindCoordinator attempts of the new connection are held');
+      runFor(w, 10_000);
+      const after = w.coord.heartbeats.slice(before);
+      assert.ok(after.length > 0);
+      // The heartbeat held on the old connection would have arrived 1 ms after the heal; the first
+      // one comes after the held FindCoordinator's round trip instead.
+      assert.equal(after[0].atMs, healAt + 3);
+      assert.equal(c.state(), 'STABLE');
+      assert.deepEqual(c.owned(), orders(0, 1));
+    });
   });
 
   describe('pattern subscriptions', () => {

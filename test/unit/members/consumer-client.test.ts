@@ -404,6 +404,51 @@ describe('ConsumerProtocolClient (KIP-848 consumer, Kafka 4.3.1)', () => {
       assert.equal(c.details().condition, null);
     });
 
+    it('a heartbeat sent into a short partition is held and answered at the heal: no timeout, still STABLE', () => {
+      const h = harness(5, { orders: 1 }, 1_000_000);
+      const c = joined(h, { orders: [0] }, { requestTimeoutMs: 30_000 });
+      h.runTo(4_000);
+      h.network.partition('consumer-1', 7_000);
+      h.runTo(6_999);
+      assert.equal(
+        h.coordinator.heartbeats.filter((b) => b.atMs > 4_000).length,
+        0,
+        'the heartbeat at 5100 is held',
+      );
+      h.runTo(20_000);
+      const after = h.coordinator.heartbeats.filter((b) => b.atMs > 4_000).map((b) => b.atMs);
+      // Delivered 1 ms after the heal; the next one an interval after the 5100 send.
+      assert.deepEqual(after.slice(0, 2), [7_001, 10_101]);
+      assert.deepEqual(h.eventsOf('client-timeout'), []);
+      assert.equal(c.state(), 'STABLE');
+      assert.deepEqual(c.owned(), { orders: [0] });
+    });
+
+    it('a request that times out closes its connection: every request in flight on it fails with it', () => {
+      const h = harness(5, { orders: 1 }, 1_000_000);
+      const c = joined(h, { orders: [0] }, { requestTimeoutMs: 30_000, autoCommitIntervalMs: 2_000 });
+      h.runTo(4_000);
+      h.network.partition('consumer-1', 64_000);
+      const onCoordinator = (): number =>
+        [...(c as unknown as { outstanding: Set<{ connection: string }> }).outstanding].filter(
+          (r) => r.connection === 'coordinator',
+        ).length;
+      // The auto-commit sent at 4100 and the heartbeat sent at 5100 wait for their replies.
+      h.runTo(34_099);
+      assert.equal(onCoordinator(), 2);
+      h.runTo(34_100);
+      assert.equal(onCoordinator(), 0, 'the heartbeat fails with the commit, 1 s before its own deadline');
+      assert.deepEqual(
+        h.eventsOf('client-timeout').map((e) => e.timeMs),
+        [34_100],
+      );
+      h.runTo(70_000);
+      // Neither held request reaches the coordinator at the heal: what it gets came after it.
+      assert.ok(h.coordinator.commits.every((b) => b.atMs < 4_000 || b.atMs >= 64_003));
+      assert.ok(h.coordinator.heartbeats.every((b) => b.atMs < 4_000 || b.atMs >= 64_003));
+      assert.equal(c.state(), 'STABLE');
+    });
+
     it('stops consuming while partitioned', () => {
       const h = harness(5, { orders: 1 }, 1_000_000);
       const c = joined(h, { orders: [0] }, { enableAutoCommit: false, autoOffsetReset: 'earliest' });
@@ -575,6 +620,18 @@ describe('ConsumerProtocolClient (KIP-848 consumer, Kafka 4.3.1)', () => {
       h.runTo(31_000);
       assert.equal(c.alive, false);
       assert.deepEqual(h.eventsOf('partitions-revoked').length, 1);
+    });
+
+    it('close() while cut off: the leave held on the closed connection never reaches the coordinator after the heal', () => {
+      const h = harness();
+      const c = joined(h, { orders: [0] }, { enableAutoCommit: false });
+      h.network.partition('consumer-1', 40_000);
+      c.close();
+      h.runTo(31_000);
+      assert.equal(c.alive, false);
+      h.runTo(60_000);
+      assert.ok(h.coordinator.heartbeats.every((b) => b.atMs < 1_000 && b.request.memberEpoch >= 0));
+      assert.equal(h.network.heldCount('consumer-1'), 0);
     });
 
     it('close() after a fatal error stops the client without a leave heartbeat', () => {
