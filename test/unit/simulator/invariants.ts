@@ -194,7 +194,14 @@ export function assertSettled(m: InvariantMonitor, groupId: string): Settled {
   const at = `at ${m.sim.now()} ms`;
   if (running.length === 0) {
     assert.equal(snap.members.length, 0, `${at}: no consumer runs, so the group has no members`);
-    assert.equal(snap.state, 'Empty', `${at}: a group without members is Empty`);
+    // Dead: the group never existed (its only members stopped before they joined); the admin
+    // client describes a group the coordinator does not know as Dead, too.
+    const neverJoined = !m.sim.trace.some((e) => e.groupId === groupId && e.type === 'member-joined');
+    assert.equal(
+      snap.state,
+      neverJoined ? 'Dead' : 'Empty',
+      `${at}: a group without members is ${neverJoined ? 'Dead (it never had any)' : 'Empty'}`,
+    );
     return 'empty';
   }
   assert.equal(snap.state, 'Stable', `${at}: the group is Stable`);

@@ -35,6 +35,16 @@ const SEED = Number(process.env.KGD_PROPERTY_SEED ?? 20261125);
 /** Classic leaders look for new partitions every metadata.max.age.ms; the scenarios lower it. */
 const METADATA_MAX_AGE_MS = 30_000;
 const MAX_POLL_INTERVAL_MS = 60_000;
+/**
+ * The longest batch of a member that is still healthy (below max.poll.interval.ms): a revocation
+ * or a re-join can need two polls — the first starts the commit that must come before it
+ * (onJoinPrepare; AbstractMembershipManager.maybeReconcile from the poll event), the second runs
+ * the callback or sends JoinGroup — so two batches and a heartbeat must fit in the rebalance
+ * timeout. A longer one makes a real zombie: removed by the rebalance timeout while it still
+ * processes its partitions. (KIP-848 batches of max.poll.interval.ms or more are a different,
+ * tested path: the member leaves and comes back.)
+ */
+const SLOW_BATCH_MAX_S = MAX_POLL_INTERVAL_MS / 2000 - 4;
 const HEARTBEAT_MS = 3_000;
 
 type StepKind =
@@ -155,7 +165,16 @@ const REQUEST_TIMEOUT_MS = { 10: 2_000, 45: 10_000 } as const;
  *   partitions; and close() stops the heartbeat thread before it calls onPartitionsRevoked
  *   (AbstractCoordinator.close), so a slower callback outlives the session. Both are what a real
  *   classic consumer does (see the zombie tests). KIP-848 members heartbeat from the background
- *   and may take longer than max.poll.interval.ms (they leave and come back).
+ *   and may take longer than max.poll.interval.ms (they leave and come back);
+ * - a slow batch stays below SLOW_BATCH_MAX_S (under the classic protocol a member asked to
+ *   re-join first commits asynchronously in onJoinPrepare, and the poll() that sent the commit
+ *   returns records without joining, so it joins only after the next batch; a KIP-848 member
+ *   starts a revocation from one poll and runs onPartitionsRevoked in the next);
+ * - under the classic protocol, a static member does not come back (restart, start) soon after
+ *   its subscription changed, nor change it while it comes back: a static member that re-joins in Stable with the same selected
+ *   protocol causes no rebalance even when its subscription differs (docs/simulator-fidelity.md,
+ *   "Static member replaced in Stable with new metadata"), so the new topics stay unassigned, as
+ *   in Kafka, until something else rebalances the group.
  */
 function scenarioFromPlan(plan: Plan, variant: ProtocolVariant): Record<string, unknown> {
   const topicNames = plan.topics.map((_, i) => `t${i}`);
@@ -180,6 +199,26 @@ function scenarioFromPlan(plan: Plan, variant: ProtocolVariant): Record<string, 
   const quietPartitions: { member: string; forMs: number }[] = [];
   let busyUntilMs = 0;
   let added = 0;
+  /** Classic: when each member's subscription last changed (see the note on static members). */
+  const subscribedAtMs = new Map<string, number>();
+  /** Classic: when each static member last came back (restart, start). */
+  const backAtMs = new Map<string, number>();
+  const window = sessionMs + MAX_POLL_INTERVAL_MS;
+  const staticResubscribed = (member: string, atMs: number): boolean =>
+    classic && staticNames.has(member) && atMs - (subscribedAtMs.get(member) ?? -Infinity) < window;
+  /**
+   * Cooperative: when each static member went down. One that comes back within its session
+   * timeout replaces itself without a rebalance and takes the assignment of the generation it
+   * left; if it left between the two rounds of a cooperative rebalance, the partitions it gave
+   * up in the first round are assigned to nobody until the next rebalance — nobody asks for the
+   * second round (Kafka does the same). So under cooperative, static members come back only after
+   * their session expired.
+   */
+  const staticDownAtMs = new Map<string, number>();
+  const staticBackTooSoon = (member: string, atMs: number): boolean =>
+    atMs < (staticDownAtMs.get(member) ?? -Infinity) + sessionMs + 5_000;
+  const staticComingBack = (member: string, atMs: number): boolean =>
+    classic && staticNames.has(member) && atMs - (backAtMs.get(member) ?? -Infinity) < window;
   for (const s of [...plan.steps].sort((a, b) => a.atS - b.atS)) {
     const at = `${s.atS}s`;
     const atMs = s.atS * 1000;
@@ -205,9 +244,19 @@ function scenarioFromPlan(plan: Plan, variant: ProtocolVariant): Record<string, 
       }
       case 'crash':
       case 'shutdown':
+        // A static leader that goes down before it noticed a partition increase leaves it
+        // unnoticed until its session expires and the group rebalances (STATIC_LEADER_NOTE): it
+        // must not come back before then.
+        if (classic && staticNames.has(member) && atMs <= unnoticedUntilMs) {
+          unnoticedUntilMs = Math.max(unnoticedUntilMs, atMs + sessionMs + 5_000);
+          busyUntilMs = Math.max(busyUntilMs, unnoticedUntilMs);
+        }
+        if (variant === 'cooperative' && staticNames.has(member)) staticDownAtMs.set(member, atMs);
         timeline.push({ at, do: s.kind, member });
         break;
       case 'start':
+        if (staticResubscribed(member, atMs) || staticBackTooSoon(member, atMs)) break;
+        backAtMs.set(member, atMs);
         if (classic && staticNames.has(member)) {
           if (atMs <= unnoticedUntilMs) break;
           staticReturnUntilMs = Math.max(staticReturnUntilMs, atMs);
@@ -215,7 +264,12 @@ function scenarioFromPlan(plan: Plan, variant: ProtocolVariant): Record<string, 
         timeline.push({ at, do: s.kind, member });
         break;
       case 'restart': {
-        const downS = Math.min(s.durS, 20);
+        if (staticResubscribed(member, atMs)) break;
+        const downS =
+          variant === 'cooperative' && staticNames.has(member)
+            ? plan.sessionTimeoutS + 5 // see staticBackTooSoon
+            : Math.min(s.durS, 20);
+        backAtMs.set(member, atMs + downS * 1000);
         if (classic && staticNames.has(member)) {
           if (atMs <= unnoticedUntilMs) break;
           // close() may take a batch and a callback (below the session timeout) before the start.
@@ -226,6 +280,8 @@ function scenarioFromPlan(plan: Plan, variant: ProtocolVariant): Record<string, 
         break;
       }
       case 'subscribe':
+        if (staticComingBack(member, atMs)) break;
+        subscribedAtMs.set(member, atMs);
         timeline.push({ at, do: 'subscribe', member, topics: topicsOf(s.topics, topicNames) });
         break;
       case 'add-partitions': {
@@ -243,7 +299,11 @@ function scenarioFromPlan(plan: Plan, variant: ProtocolVariant): Record<string, 
       case 'slow-revocation': {
         // The batch in progress when the behaviour reverts still runs to its end.
         const slowS =
-          variant === 'consumer' ? Math.max(1, s.durS) : 1 + (s.durS % (plan.sessionTimeoutS - 3));
+          variant === 'consumer'
+            ? s.durS * 1000 >= MAX_POLL_INTERVAL_MS
+              ? s.durS
+              : Math.min(Math.max(1, s.durS), SLOW_BATCH_MAX_S)
+            : Math.min(1 + (s.durS % (plan.sessionTimeoutS - 3)), SLOW_BATCH_MAX_S);
         const behaviour =
           s.kind === 'slow-processing'
             ? { processing: `${slowS}s` }
@@ -277,7 +337,10 @@ function scenarioFromPlan(plan: Plan, variant: ProtocolVariant): Record<string, 
     }
     busyUntilMs = atMs;
   }
-  const reviveAtMs = busyUntilMs + 1_000;
+  const reviveAtMs = Math.max(
+    busyUntilMs + 1_000,
+    ...[...staticDownAtMs.values()].map((downMs) => downMs + sessionMs + 5_000),
+  );
   plan.members.forEach((_, i) => {
     if ((plan.revive & (1 << i)) !== 0) timeline.push({ at: reviveAtMs, do: 'start', member: `m${i + 1}` });
   });
