@@ -13,7 +13,7 @@ import type {
 } from '../model';
 import type { OrderingMode } from '../simulator/assignors/api';
 import { CLIENT_ASSIGNOR_NAMES } from '../simulator/assignors/names';
-import { BUILTIN_SCENARIOS, builtinScenario } from '../simulator/scenario/builtins';
+import { builtinScenarios, builtinScenario } from '../simulator/scenario/builtins';
 import { DEFAULT_BEHAVIOUR } from '../simulator/members/config';
 import type { ControllableSource, SimulatorControls } from './controls';
 import type { Simulation, SimulationOptions } from '../simulator/engine/simulation';
@@ -196,7 +196,7 @@ export class SimulatorSource implements GroupSource, ControllableSource {
       speed: this.speedFactor,
       clockMs: this.sim.now(),
       scenarioId: this.scenario.name,
-      scenarios: BUILTIN_SCENARIOS.map((s) => ({ id: s.name, title: s.name, description: s.description })),
+      scenarios: builtinScenarios().map((s) => ({ id: s.name, title: s.name, description: s.description })),
       variant: this.sim.variant ?? 'consumer',
       assignors: {
         consumer: [...this.scenario.broker.consumer.assignors],

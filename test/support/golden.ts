@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { main } from '../../src/cli/main';
-import { BUILTIN_SCENARIOS } from '../../src/simulator/scenario/builtins';
+import { builtinScenarios } from '../../src/simulator/scenario/builtins';
 import { PROTOCOL_VARIANTS, type ProtocolVariant } from '../../src/simulator/scenario/schema';
 
 /** test/fixtures/golden, seen from the compiled out/test/support/. */
@@ -23,7 +23,7 @@ export interface GoldenCase {
 }
 
 export function goldenCases(): GoldenCase[] {
-  return BUILTIN_SCENARIOS.flatMap((s) =>
+  return builtinScenarios().flatMap((s) =>
     PROTOCOL_VARIANTS.map((variant) => ({
       scenario: s.name,
       variant,

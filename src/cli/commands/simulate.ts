@@ -4,7 +4,7 @@ import { describeEvent, type GroupEvent, type GroupSnapshot } from '../../model'
 import { createSimulation } from '../../simulator/engine/parts';
 import type { Simulation } from '../../simulator/engine/simulation';
 import type { GroupRunMetrics } from '../../simulator/engine/metrics';
-import { BUILTIN_SCENARIOS, builtinScenario } from '../../simulator/scenario/builtins';
+import { builtinScenarios, builtinScenario } from '../../simulator/scenario/builtins';
 import { formatClock, formatDuration, parseDuration } from '../../simulator/scenario/duration';
 import { ScenarioError, parseScenarioText } from '../../simulator/scenario/parse';
 import { PROTOCOL_VARIANTS, type ProtocolVariant, type Scenario } from '../../simulator/scenario/schema';
@@ -60,7 +60,11 @@ export const simulateCommand: CliCommand = {
     }
     const { values, positionals } = parsed;
     if (values.list) {
-      io.stdout(BUILTIN_SCENARIOS.map((s) => `${s.name}\n`).join(''));
+      io.stdout(
+        builtinScenarios()
+          .map((s) => `${s.name}\n`)
+          .join(''),
+      );
       return 0;
     }
     if (positionals.length !== 1) {
@@ -109,8 +113,9 @@ async function loadScenario(ref: string): Promise<Scenario> {
   if (builtin !== undefined) return builtin;
   if (!ref.includes('/') && !ref.includes('.')) {
     throw new UserError(
-      `no built-in scenario is named "${ref}". Built-ins: ${BUILTIN_SCENARIOS.map((s) => s.name).join(', ')}. ` +
-        'To run a file, give its path (e.g. ./my-scenario.json).',
+      `no built-in scenario is named "${ref}". Built-ins: ${builtinScenarios()
+        .map((s) => s.name)
+        .join(', ')}. ` + 'To run a file, give its path (e.g. ./my-scenario.json).',
     );
   }
   let text: string;

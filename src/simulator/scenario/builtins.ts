@@ -149,13 +149,21 @@ const DOCS: readonly Doc[] = [
   },
 ];
 
-/** The built-in scenarios, validated once. */
-export const BUILTIN_SCENARIOS: readonly Scenario[] = DOCS.map((d) =>
-  parseScenario(Object.fromEntries(Object.entries(d).filter(([, v]) => v !== undefined)), {
-    source: `built-in scenario "${String(d.name)}"`,
-  }),
-);
+let parsed: readonly Scenario[] | undefined;
+
+/**
+ * The built-in scenarios, validated on first use (not when the module loads: the extension
+ * imports this at activation, and parsing them all costs milliseconds it need not pay then).
+ */
+export function builtinScenarios(): readonly Scenario[] {
+  parsed ??= DOCS.map((d) =>
+    parseScenario(Object.fromEntries(Object.entries(d).filter(([, v]) => v !== undefined)), {
+      source: `built-in scenario "${String(d.name)}"`,
+    }),
+  );
+  return parsed;
+}
 
 export function builtinScenario(name: string): Scenario | undefined {
-  return BUILTIN_SCENARIOS.find((s) => s.name === name);
+  return builtinScenarios().find((s) => s.name === name);
 }

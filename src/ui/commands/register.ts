@@ -5,7 +5,7 @@ import { FileSource } from '../../sources/file-source';
 import type { SourceRegistry } from '../../sources/registry';
 import type { GroupSource } from '../../sources/source';
 import type { SimulatorSource } from '../../sources/simulator-source';
-import { BUILTIN_SCENARIOS } from '../../simulator/scenario/builtins';
+import { builtinScenarios } from '../../simulator/scenario/builtins';
 import { parseDuration } from '../../simulator/scenario/duration';
 import { parseScenarioText } from '../../simulator/scenario/parse';
 import { PROTOCOL_VARIANTS, type ProtocolVariant } from '../../simulator/scenario/schema';
@@ -67,7 +67,7 @@ export function registerCommands(context: vscode.ExtensionContext, services: Com
       name: '',
     };
     const pick = await vscode.window.showQuickPick(
-      [...BUILTIN_SCENARIOS.map((s) => ({ label: s.name, detail: s.description, name: s.name })), fromFile],
+      [...builtinScenarios().map((s) => ({ label: s.name, detail: s.description, name: s.name })), fromFile],
       { title: 'Run a scenario in the simulator', matchOnDetail: true },
     );
     if (pick === undefined) return;
@@ -81,7 +81,7 @@ export function registerCommands(context: vscode.ExtensionContext, services: Com
       await simulator.start(parseScenarioText(text, { source: vscode.workspace.asRelativePath(uri[0]) }));
       return;
     }
-    const scenario = BUILTIN_SCENARIOS.find((s) => s.name === pick.name);
+    const scenario = builtinScenarios().find((s) => s.name === pick.name);
     if (scenario !== undefined) await simulator.start(scenario);
   });
   register(CommandId.StopSimulator, () => simulator.stop());

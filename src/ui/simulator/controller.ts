@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { SourceRegistry } from '../../sources/registry';
 import { SimulatorSource, type SimulationFactory } from '../../sources/simulator-source';
-import { BUILTIN_SCENARIOS, builtinScenario } from '../../simulator/scenario/builtins';
+import { builtinScenarios, builtinScenario } from '../../simulator/scenario/builtins';
 import type { ProtocolVariant, Scenario } from '../../simulator/scenario/schema';
 import type { SimulatorInfo } from '../api';
 import { simulatorSettings } from '../settings';
@@ -127,11 +127,13 @@ export class SimulatorController implements vscode.Disposable {
     const s = builtinScenario(name);
     if (s !== undefined) return s;
     const message =
-      `there is no built-in scenario "${name}" (setting kafkaGroups.simulator.scenario); running "${BUILTIN_SCENARIOS[0].name}". ` +
-      `Built-ins: ${BUILTIN_SCENARIOS.map((b) => b.name).join(', ')}.`;
+      `there is no built-in scenario "${name}" (setting kafkaGroups.simulator.scenario); running "${builtinScenarios()[0].name}". ` +
+      `Built-ins: ${builtinScenarios()
+        .map((b) => b.name)
+        .join(', ')}.`;
     this.log.warn(message);
     void vscode.window.showWarningMessage(`Kafka Groups: ${message}`);
-    return BUILTIN_SCENARIOS[0];
+    return builtinScenarios()[0];
   }
 
   private onConfiguration(e: vscode.ConfigurationChangeEvent): void {
@@ -150,7 +152,9 @@ export class SimulatorController implements vscode.Disposable {
         const message =
           `there is no built-in scenario "${settings.scenario}" (setting kafkaGroups.simulator.scenario); ` +
           `the simulator keeps running "${this.current.currentScenario.name}". ` +
-          `Built-ins: ${BUILTIN_SCENARIOS.map((b) => b.name).join(', ')}.`;
+          `Built-ins: ${builtinScenarios()
+            .map((b) => b.name)
+            .join(', ')}.`;
         this.log.warn(message);
         void vscode.window.showWarningMessage(`Kafka Groups: ${message}`);
       } else if (this.factory !== undefined) this.startLoaded(this.factory, s);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CliIo } from '../../../src/cli/io';
 import { main } from '../../../src/cli/main';
-import { BUILTIN_SCENARIOS } from '../../../src/simulator/scenario/builtins';
+import { builtinScenarios } from '../../../src/simulator/scenario/builtins';
 
 interface Run {
   code: number;
@@ -89,7 +89,12 @@ describe('kgd simulate', function () {
     const r = await kgd('--list');
     assert.equal(r.code, 0);
     assert.equal(r.err, '');
-    assert.equal(r.out, BUILTIN_SCENARIOS.map((s) => `${s.name}\n`).join(''));
+    assert.equal(
+      r.out,
+      builtinScenarios()
+        .map((s) => `${s.name}\n`)
+        .join(''),
+    );
     assert.ok(r.out.split('\n').includes('rolling-restart-static'));
   });
 
@@ -141,7 +146,7 @@ describe('kgd simulate', function () {
       const r = await kgd('scale-in');
       assert.equal(r.code, 1);
       assert.match(r.err, /no built-in scenario is named "scale-in"/);
-      for (const s of BUILTIN_SCENARIOS) assert.ok(r.err.includes(s.name), s.name);
+      for (const s of builtinScenarios()) assert.ok(r.err.includes(s.name), s.name);
       assert.match(r.err, /give its path/);
     });
 

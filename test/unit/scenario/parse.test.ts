@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { locateJsonError } from '../../../src/simulator/scenario/json-locate';
-import { BUILTIN_SCENARIOS } from '../../../src/simulator/scenario/builtins';
+import { builtinScenarios } from '../../../src/simulator/scenario/builtins';
 import { formatClock, formatDuration, parseDuration } from '../../../src/simulator/scenario/duration';
 import { ScenarioError, parseScenario, parseScenarioText } from '../../../src/simulator/scenario/parse';
 
@@ -161,7 +161,7 @@ describe('scenario validation', () => {
   });
 
   it('ships valid built-in scenarios with unique names', () => {
-    const names = BUILTIN_SCENARIOS.map((s) => s.name);
+    const names = builtinScenarios().map((s) => s.name);
     assert.deepEqual(names, [...new Set(names)]);
     for (const required of [
       'scale-out',

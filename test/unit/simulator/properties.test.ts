@@ -17,7 +17,7 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import type { GroupEvent } from '../../../src/model';
-import { BUILTIN_SCENARIOS } from '../../../src/simulator/scenario/builtins';
+import { builtinScenarios } from '../../../src/simulator/scenario/builtins';
 import { parseScenario } from '../../../src/simulator/scenario/parse';
 import {
   PROTOCOL_VARIANTS,
@@ -409,7 +409,7 @@ describe('whole simulations: random scenarios', () => {
 });
 
 describe('whole simulations: every built-in scenario under every variant, several seeds', () => {
-  for (const s of BUILTIN_SCENARIOS) {
+  for (const s of builtinScenarios()) {
     for (const variant of PROTOCOL_VARIANTS) {
       it(`${s.name} under ${variant}`, function () {
         this.timeout(30_000);
