@@ -95,6 +95,46 @@ export function estimateProduceRates(history: readonly GroupSnapshot[]): Map<str
   return rates;
 }
 
+/** At least this much watch history before a member's consumption speed is estimated. */
+const MIN_RATE_WINDOW_MS = 10_000;
+
+/**
+ * Records per second of the members that consumed at their limit over the watch history: those
+ * whose partitions (owned at both ends of the history) fell further behind while they consumed.
+ * That speed is what they can do, so the replay runs them at it. A member that kept up shows only
+ * a lower bound (it consumed what was produced) and is left out.
+ */
+export function estimateConsumeRates(history: readonly GroupSnapshot[]): Map<string, number> {
+  const withLag = history.filter((s) => s.lag !== null && s.stale === null);
+  const first = withLag[0];
+  const last = withLag[withLag.length - 1];
+  const rates = new Map<string, number>();
+  if (first === undefined || last === undefined || last.timeMs - first.timeMs < MIN_RATE_WINDOW_MS) {
+    return rates;
+  }
+  const seconds = (last.timeMs - first.timeMs) / 1000;
+  const before = new Map(
+    (first.lag?.partitions ?? []).map((p) => [`${p.topic}\u0000${p.partition}`, p] as const),
+  );
+  const perMember = new Map<string, { consumed: number; lagGrowth: number }>();
+  for (const p of last.lag?.partitions ?? []) {
+    const b = before.get(`${p.topic}\u0000${p.partition}`);
+    const owner = p.ownerMemberId;
+    if (b === undefined || owner === null || b.ownerMemberId !== owner) continue;
+    if (p.committedOffset === null || b.committedOffset === null || p.lag === null || b.lag === null)
+      continue;
+    const m = perMember.get(owner) ?? { consumed: 0, lagGrowth: 0 };
+    m.consumed += Math.max(0, p.committedOffset - b.committedOffset);
+    m.lagGrowth += p.lag - b.lag;
+    perMember.set(owner, m);
+  }
+  for (const [memberId, m] of perMember) {
+    if (m.lagGrowth > 0 && m.consumed > 0)
+      rates.set(memberId, Math.round((m.consumed / seconds) * 100) / 100);
+  }
+  return rates;
+}
+
 export function replayScenario(snapshot: GroupSnapshot, options: ReplayOptions = {}): Replay {
   const notes: string[] = [];
   const s = snapshot;
@@ -161,10 +201,11 @@ export function replayScenario(snapshot: GroupSnapshot, options: ReplayOptions =
       ? SERVER_ASSIGNORS
       : [groupAssignor, ...SERVER_ASSIGNORS.filter((a) => a !== groupAssignor)];
 
+  const consumeRates = estimateConsumeRates([...(options.history ?? []), s]);
   const taken = new Set<string>();
   const members = [...s.members]
     .sort((a, b) => (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0))
-    .map((m, i) => memberEntry(m, i, s, topicNames, taken, notes));
+    .map((m, i) => memberEntry(m, i, s, topicNames, taken, notes, consumeRates.get(m.memberId)));
 
   const classicGroup = s.protocol === 'classic';
   const names = new Map(
@@ -232,6 +273,9 @@ export function replayScenario(snapshot: GroupSnapshot, options: ReplayOptions =
 
 /** Consumers in the simulator process `max.poll.records` (500) per `processing` (100 ms) poll. */
 const DEFAULT_RECORDS_PER_SECOND = 5000;
+const MAX_POLL_RECORDS = 500;
+/** Below the default max.poll.interval.ms (5 minutes), so a slow member is slow, not gone. */
+const MAX_PROCESSING_MS = 240_000;
 
 /**
  * Log-end offsets by topic and the group's committed offsets (null: no commit), from the
@@ -289,7 +333,7 @@ function offsetsOf(
   }
   if (lagged > 0) {
     notes.push(
-      `Lag starts as described (${s.lag.totalLag.toLocaleString('en-US')} records); the simulated consumers process about ${DEFAULT_RECORDS_PER_SECOND.toLocaleString('en-US')} records/s each (max.poll.records 500 per 100 ms poll) — set behaviour.processing in the scenario file to match yours.`,
+      `Lag starts as described (${s.lag.totalLag.toLocaleString('en-US')} records). Members not measured at their limit (below) process about ${DEFAULT_RECORDS_PER_SECOND.toLocaleString('en-US')} records/s each (max.poll.records 500 per 100 ms poll) — set behaviour.processing in the scenario file to match yours.`,
     );
   }
   return { logEnd, committed };
@@ -465,6 +509,7 @@ function memberEntry(
   topics: ReadonlySet<string>,
   taken: Set<string>,
   notes: string[],
+  consumeRate: number | undefined,
 ): Record<string, unknown> {
   let name = safeName(m.instanceId ?? m.clientId, `member-${index + 1}`);
   for (let n = 2; taken.has(name); n++) name = `${safeName(m.instanceId ?? m.clientId, 'member')}-${n}`;
@@ -520,12 +565,26 @@ function memberEntry(
     if (names.length === 0) names = [...topics];
     subscription = names.sort();
   }
+  // A member that consumed at its limit runs at that speed: max.poll.records (500, the Java
+  // default; the description does not carry the member's own) per `processing`.
+  let behaviour: Record<string, unknown> | undefined;
+  if (consumeRate !== undefined) {
+    const processingMs = Math.min(
+      MAX_PROCESSING_MS,
+      Math.max(1, Math.round((MAX_POLL_RECORDS / consumeRate) * 1000)),
+    );
+    behaviour = { processing: `${processingMs}ms` };
+    notes.push(
+      `${label} fell behind while it consumed about ${consumeRate.toLocaleString('en-US')} records/s, so that is its speed in the replay (${MAX_POLL_RECORDS} records per ${processingMs} ms poll).`,
+    );
+  }
   const host = m.clientHost.trim();
   return {
     name,
     startAt: index * 50,
     subscription,
     config,
+    ...(behaviour !== undefined ? { behaviour } : {}),
     ...(host !== '' && /^[^\s]{1,200}$/.test(host) ? { host } : {}),
   };
 }

@@ -454,6 +454,46 @@ describe('Replay in Simulator (snapshot → scenario)', () => {
     assert.equal(r.scenario.topics.find((t) => t.name === 'orders')?.produceRate, 100);
   });
 
+  it('runs a member that fell behind at the speed it consumed; one that kept up at the default', () => {
+    // svc-1 (orders-0, orders-1) consumes 150 records/s in all while 250/s arrive: its lag grows.
+    // svc-2 and svc 3 keep up (their lag stays at 0).
+    const owners: Record<string, string> = {
+      'orders-0': 'AAAAAAAAAAAAAAAAAAAAAw',
+      'orders-1': 'AAAAAAAAAAAAAAAAAAAAAw',
+      'orders-2': 'AAAAAAAAAAAAAAAAAAAABA',
+      'orders-3': 'AAAAAAAAAAAAAAAAAAAABA',
+      'orders-4': 'AAAAAAAAAAAAAAAAAAAABQ',
+      'orders-5': 'AAAAAAAAAAAAAAAAAAAABQ',
+    };
+    const at = (timeMs: number, seconds: number): GroupSnapshot => {
+      const rows = [0, 1, 2, 3, 4, 5].map((p): PartitionLag => {
+        const end = 1_000 + Math.round(125 * seconds);
+        const committed = p < 2 ? 1_000 + 75 * seconds : end;
+        return {
+          ...lagRow('orders', p, end),
+          committedOffset: committed,
+          lag: end - committed,
+          ownerMemberId: owners[`orders-${p}`] ?? null,
+        };
+      });
+      return { ...withLag(consumerGroup(), rows), timeMs };
+    };
+    const history = [at(10_000, 0), at(20_000, 10), at(30_000, 20)];
+    const r = replayScenario(at(40_000, 30), { history });
+    const processing = new Map(
+      r.scenario.groups[0].members.map((m) => [m.config.clientId, m.behaviour.processingMs]),
+    );
+    assert.equal(processing.get('svc-1'), Math.round((500 / 150) * 1000), '150 records/s: 500 per 3,333 ms');
+    assert.equal(processing.get('svc-2'), 100, 'kept up: the default');
+    assert.ok(
+      r.notes.some((n) => n.includes('svc-1 fell behind while it consumed about 150 records/s')),
+      r.notes.join('\n'),
+    );
+    // Too short a history says nothing about speed.
+    const short = replayScenario(at(12_000, 2), { history: [at(10_000, 0)] });
+    assert.ok(short.scenario.groups[0].members.every((m) => m.behaviour.processingMs === 100));
+  });
+
   it('refuses what cannot be replayed, saying why', () => {
     assert.throws(() => replayScenario(testSnapshot(1, [], { state: 'Empty' })), ReplayError);
     assert.throws(
