@@ -21,7 +21,9 @@
  * classic group's generation or leader: the replay then starts at generation 1 with the first
  * member (by id) as leader. Offsets come too: each topic's log-end offsets and the group's
  * committed offsets (the scenario's `logEndOffsets` and `committedOffsets`), so lag starts where it
- * was; the consumers then process at the simulator's default speed. The notes returned with the scenario list every such difference for the group at hand.
+ * was; a member that fell behind during the watch consumes at the speed it did, the others at the
+ * simulator's default. The notes returned with the scenario list every such difference for the
+ * group at hand.
  *
  * Pure: the scenario is built as scenario-file JSON and validated by `parseScenario`, so it is
  * exactly what a user could have written (and can save, edit and run again).
@@ -34,8 +36,10 @@ import {
   type GroupSnapshot,
   type MemberSnapshot,
   type PartitionLag,
+  partitionKey,
 } from '../model';
 import { applyVariant } from '../simulator/engine/simulation';
+import { DEFAULT_BEHAVIOUR, DEFAULT_MAX_POLL_RECORDS } from '../simulator/members/config';
 import { CLIENT_ASSIGNORS, parseScenario } from '../simulator/scenario/parse';
 import type { ProtocolVariant, Scenario } from '../simulator/scenario/schema';
 
@@ -75,21 +79,35 @@ function safeName(s: string, fallback: string): string {
   return NAME_RE.test(out) ? out : fallback;
 }
 
-/** Records per second produced to each topic, from the first and last snapshots that have lag. */
-export function estimateProduceRates(history: readonly GroupSnapshot[]): Map<string, number> {
+/**
+ * The first and last fresh snapshots of the history that have lag, at least `minMs` apart, with
+ * each partition's lag row at the start by `partitionKey`; undefined when there is no such span.
+ */
+function lagWindow(
+  history: readonly GroupSnapshot[],
+  minMs: number,
+): { before: Map<string, PartitionLag>; last: readonly PartitionLag[]; seconds: number } | undefined {
   const withLag = history.filter((s) => s.lag !== null && s.stale === null);
   const first = withLag[0];
   const last = withLag[withLag.length - 1];
+  const spanMs = first === undefined || last === undefined ? 0 : last.timeMs - first.timeMs;
+  if (first === undefined || last === undefined || spanMs <= 0 || spanMs < minMs) return undefined;
+  return {
+    before: new Map((first.lag?.partitions ?? []).map((p) => [partitionKey(p.topic, p.partition), p])),
+    last: last.lag?.partitions ?? [],
+    seconds: spanMs / 1000,
+  };
+}
+
+/** Records per second produced to each topic, from the first and last snapshots that have lag. */
+export function estimateProduceRates(history: readonly GroupSnapshot[]): Map<string, number> {
   const rates = new Map<string, number>();
-  if (first === undefined || last === undefined || last.timeMs <= first.timeMs) return rates;
-  const seconds = (last.timeMs - first.timeMs) / 1000;
-  const endOf = (s: GroupSnapshot): Map<string, number> =>
-    new Map((s.lag?.partitions ?? []).map((p) => [`${p.topic}\u0000${p.partition}`, p.logEndOffset]));
-  const before = endOf(first);
-  for (const p of last.lag?.partitions ?? []) {
-    const start = before.get(`${p.topic}\u0000${p.partition}`);
+  const w = lagWindow(history, 0);
+  if (w === undefined) return rates;
+  for (const p of w.last) {
+    const start = w.before.get(partitionKey(p.topic, p.partition))?.logEndOffset;
     if (start === undefined) continue;
-    rates.set(p.topic, (rates.get(p.topic) ?? 0) + Math.max(0, p.logEndOffset - start) / seconds);
+    rates.set(p.topic, (rates.get(p.topic) ?? 0) + Math.max(0, p.logEndOffset - start) / w.seconds);
   }
   for (const [t, r] of rates) rates.set(t, Math.round(r * 100) / 100);
   return rates;
@@ -105,20 +123,12 @@ const MIN_RATE_WINDOW_MS = 10_000;
  * a lower bound (it consumed what was produced) and is left out.
  */
 export function estimateConsumeRates(history: readonly GroupSnapshot[]): Map<string, number> {
-  const withLag = history.filter((s) => s.lag !== null && s.stale === null);
-  const first = withLag[0];
-  const last = withLag[withLag.length - 1];
   const rates = new Map<string, number>();
-  if (first === undefined || last === undefined || last.timeMs - first.timeMs < MIN_RATE_WINDOW_MS) {
-    return rates;
-  }
-  const seconds = (last.timeMs - first.timeMs) / 1000;
-  const before = new Map(
-    (first.lag?.partitions ?? []).map((p) => [`${p.topic}\u0000${p.partition}`, p] as const),
-  );
+  const w = lagWindow(history, MIN_RATE_WINDOW_MS);
+  if (w === undefined) return rates;
   const perMember = new Map<string, { consumed: number; lagGrowth: number }>();
-  for (const p of last.lag?.partitions ?? []) {
-    const b = before.get(`${p.topic}\u0000${p.partition}`);
+  for (const p of w.last) {
+    const b = w.before.get(partitionKey(p.topic, p.partition));
     const owner = p.ownerMemberId;
     if (b === undefined || owner === null || b.ownerMemberId !== owner) continue;
     if (p.committedOffset === null || b.committedOffset === null || p.lag === null || b.lag === null)
@@ -130,7 +140,7 @@ export function estimateConsumeRates(history: readonly GroupSnapshot[]): Map<str
   }
   for (const [memberId, m] of perMember) {
     if (m.lagGrowth > 0 && m.consumed > 0)
-      rates.set(memberId, Math.round((m.consumed / seconds) * 100) / 100);
+      rates.set(memberId, Math.round((m.consumed / w.seconds) * 100) / 100);
   }
   return rates;
 }
@@ -203,17 +213,16 @@ export function replayScenario(snapshot: GroupSnapshot, options: ReplayOptions =
 
   const consumeRates = estimateConsumeRates([...(options.history ?? []), s]);
   const taken = new Set<string>();
-  const members = [...s.members]
-    .sort((a, b) => (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0))
-    .map((m, i) => memberEntry(m, i, s, topicNames, taken, notes, consumeRates.get(m.memberId)));
+  const byId = [...s.members].sort((a, b) =>
+    a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0,
+  );
+  const members = byId.map((m, i) =>
+    memberEntry(m, i, s, topicNames, taken, notes, consumeRates.get(m.memberId)),
+  );
 
   const classicGroup = s.protocol === 'classic';
-  const names = new Map(
-    [...s.members]
-      .sort((a, b) => (a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0))
-      .map((m, i) => [m.memberId, String(members[i].name)]),
-  );
-  const seed = initialStateOf(s, names, new Map(topics.map((t) => [t.name, t.partitions])));
+  const names = new Map(byId.map((m, i) => [m.memberId, String(members[i].name)]));
+  const seed = initialStateOf(s, byId, names, new Map(topics.map((t) => [t.name, t.partitions])));
   const formAgain = (why: string): string =>
     `${why}: the members join at the start, 50 ms apart, and the group forms again — the assignment is the simulated ${
       classicGroup ? "leader's" : "coordinator's"
@@ -271,9 +280,9 @@ export function replayScenario(snapshot: GroupSnapshot, options: ReplayOptions =
   return { scenario, file: seededFile, variant, notes };
 }
 
-/** Consumers in the simulator process `max.poll.records` (500) per `processing` (100 ms) poll. */
-const DEFAULT_RECORDS_PER_SECOND = 5000;
-const MAX_POLL_RECORDS = 500;
+/** Consumers in the simulator process `max.poll.records` per `processing` poll (the defaults). */
+const MAX_POLL_RECORDS = DEFAULT_MAX_POLL_RECORDS;
+const DEFAULT_RECORDS_PER_SECOND = (MAX_POLL_RECORDS * 1000) / DEFAULT_BEHAVIOUR.processingMs;
 /** Below the default max.poll.interval.ms (5 minutes), so a slow member is slow, not gone. */
 const MAX_PROCESSING_MS = 240_000;
 
@@ -333,7 +342,7 @@ function offsetsOf(
   }
   if (lagged > 0) {
     notes.push(
-      `Lag starts as described (${s.lag.totalLag.toLocaleString('en-US')} records). Members not measured at their limit (below) process about ${DEFAULT_RECORDS_PER_SECOND.toLocaleString('en-US')} records/s each (max.poll.records 500 per 100 ms poll) — set behaviour.processing in the scenario file to match yours.`,
+      `Lag starts as described (${s.lag.totalLag.toLocaleString('en-US')} records). Members not measured at their limit (below) process about ${DEFAULT_RECORDS_PER_SECOND.toLocaleString('en-US')} records/s each (max.poll.records ${MAX_POLL_RECORDS} per ${DEFAULT_BEHAVIOUR.processingMs} ms poll) — set behaviour.processing in the scenario file to match yours.`,
     );
   }
   return { logEnd, committed };
@@ -349,11 +358,13 @@ type Seed =
   | { readonly ok: false; readonly why: string };
 
 /**
- * The scenario's `initialState` for the described group, or why it cannot be loaded. `names`
- * maps member ids to the scenario's member names; `partitions` the replayed topics' counts.
+ * The scenario's `initialState` for the described group, or why it cannot be loaded.
+ * `sortedMembers` are the group's members by id; `names` maps member ids to the scenario's member
+ * names; `partitions` the replayed topics' counts.
  */
 function initialStateOf(
   s: GroupSnapshot,
+  sortedMembers: readonly MemberSnapshot[],
   names: ReadonlyMap<string, string>,
   partitions: ReadonlyMap<string, number>,
 ): Seed {
@@ -376,9 +387,6 @@ function initialStateOf(
     }
   }
   const entries: Record<string, unknown>[] = [];
-  const sortedMembers = [...s.members].sort((a, b) =>
-    a.memberId < b.memberId ? -1 : a.memberId > b.memberId ? 1 : 0,
-  );
   if (s.protocol === 'consumer') {
     const assignmentEpoch = s.targetAssignmentEpoch ?? -1;
     if (s.groupEpoch < 1 || assignmentEpoch < 1 || assignmentEpoch > s.groupEpoch) {
@@ -565,8 +573,8 @@ function memberEntry(
     if (names.length === 0) names = [...topics];
     subscription = names.sort();
   }
-  // A member that consumed at its limit runs at that speed: max.poll.records (500, the Java
-  // default; the description does not carry the member's own) per `processing`.
+  // A member that consumed at its limit runs at that speed: max.poll.records (the Java default;
+  // the description does not carry the member's own) per `processing`.
   let behaviour: Record<string, unknown> | undefined;
   if (consumeRate !== undefined) {
     const processingMs = Math.min(

@@ -60,6 +60,9 @@ export interface MemberBehaviour {
   readonly onLostMs: number;
 }
 
+/** max.poll.records's default. */
+export const DEFAULT_MAX_POLL_RECORDS = 500;
+
 export const DEFAULT_BEHAVIOUR: MemberBehaviour = {
   processingMs: 100,
   onRevokedMs: 0,
@@ -90,7 +93,7 @@ export function defaultConsumerConfig(
     enableAutoCommit: true,
     autoCommitIntervalMs: 5_000,
     autoOffsetReset: 'latest',
-    maxPollRecords: 500,
+    maxPollRecords: DEFAULT_MAX_POLL_RECORDS,
     subscription: { topics: [] },
     ...overrides,
   };
