@@ -524,32 +524,13 @@ export class ConsumerGroupCoordinator {
     // Check the whole log on a scratch group first (two holders of one partition, two targets of
     // one partition), so a state Kafka cannot be in leaves the coordinator untouched.
     for (const r of tail) scratch.apply(r);
-    const holders = new Map<string, string>();
-    for (const m of members) {
-      for (const a of [m.assignedPartitions, m.partitionsPendingRevocation]) {
-        for (const [topicId, parts] of a) {
-          for (const p of parts.keys()) {
-            const other = holders.get(`${topicId}:${p}`);
-            if (other !== undefined) {
-              throw new Error(`partition ${topicId}-${p} is held by both ${other} and ${m.memberId}`);
-            }
-            holders.set(`${topicId}:${p}`, m.memberId);
-          }
-        }
-      }
-    }
-    const owners = new Map<string, string>();
-    for (const [memberId, target] of targets) {
-      for (const [topicId, parts] of target) {
-        for (const p of parts) {
-          const other = owners.get(`${topicId}:${p}`);
-          if (other !== undefined) {
-            throw new Error(`partition ${topicId}-${p} is in the targets of both ${other} and ${memberId}`);
-          }
-          owners.set(`${topicId}:${p}`, memberId);
-        }
-      }
-    }
+    requireOneOwner(
+      'is held by both',
+      members.flatMap((m) =>
+        [m.assignedPartitions, m.partitionsPendingRevocation].map((a) => [m.memberId, a] as const),
+      ),
+    );
+    requireOneOwner('is in the targets of both', [...targets]);
     this.replay([...head, ...tail]);
     this.rememberTopics(groupId, counts);
     const group = this.existingGroup(groupId);
@@ -1795,6 +1776,29 @@ export class ConsumerGroupCoordinator {
   private rebuildGroup(groupId: string): void {
     this.groups.delete(groupId);
     for (const r of this.log) if (r.key.groupId === groupId) this.applyRecord(r);
+  }
+}
+
+/**
+ * Throws when two members own one partition: `owned` lists (member id, partitions by topic id),
+ * a member possibly more than once (its assigned partitions, and those it still has to revoke);
+ * the partitions are the keys of a Map (with epochs) or a Set.
+ */
+function requireOneOwner(
+  what: string,
+  owned: readonly (readonly [string, ReadonlyMap<TopicId, { keys(): Iterable<number> }>])[],
+): void {
+  const owners = new Map<string, string>();
+  for (const [memberId, byTopic] of owned) {
+    for (const [topicId, parts] of byTopic) {
+      for (const p of parts.keys()) {
+        const key = `${topicId}:${p}`;
+        const other = owners.get(key);
+        if (other !== undefined)
+          throw new Error(`partition ${topicId}-${p} ${what} ${other} and ${memberId}`);
+        owners.set(key, memberId);
+      }
+    }
   }
 }
 

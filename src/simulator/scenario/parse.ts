@@ -612,15 +612,16 @@ export function parseScenario(raw: Json, options: ParseOptions = {}): Scenario {
   const partitionCounts = new Map(topics.map((t) => [t.name, t.partitions]));
   for (const [i, g] of groups.entries()) {
     const initial = rawInitial.get(g.id);
-    if (initial === undefined) continue;
-    const state = readInitialState(c, initial.raw, initial.path, g, partitionCounts);
-    if (state !== undefined) groups[i] = { ...g, initialState: state };
-  }
-  for (const [i, g] of groups.entries()) {
+    const state =
+      initial === undefined ? undefined : readInitialState(c, initial.raw, initial.path, g, partitionCounts);
     const committed = rawCommitted.get(g.id);
-    if (committed === undefined) continue;
-    const offsets = readCommittedOffsets(c, committed.raw, committed.path, topics);
-    if (offsets !== undefined) groups[i] = { ...g, committedOffsets: offsets };
+    const offsets =
+      committed === undefined ? undefined : readCommittedOffsets(c, committed.raw, committed.path, topics);
+    groups[i] = {
+      ...g,
+      ...(state !== undefined ? { initialState: state } : {}),
+      ...(offsets !== undefined ? { committedOffsets: offsets } : {}),
+    };
   }
 
   if (c.problems.length > 0 || name === undefined) throw new ScenarioError(source, c.problems);
