@@ -4,9 +4,6 @@
 //
 // Run: npx tsc -b && node scripts/build.mjs && node out/bench/dashboard.bench.js
 // Prints one JSON document on stdout. Aims: first paint < 200 ms, updates < 16 ms.
-import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import {
   type Assignment,
@@ -24,25 +21,14 @@ import {
   buildChain,
   historyWindow,
 } from '../src/protocol/dashboard';
-import { dashboardHtml } from '../src/protocol/shell';
+import { launchStandIn } from '../test/webview/harness';
 
-const ROOT = join(__dirname, '..', '..');
 const PORT = 18101;
 const UPDATES = 40;
 const FIRST_PAINT_RUNS = 5;
 const WARMUP = 5;
 /** Snapshots generated before the dashboard opens; the init carries what historyWindow() allows. */
 const HISTORY = 60;
-
-interface StandInModule {
-  startStandIn(o: {
-    root: string;
-    port: number;
-    html: string;
-    nonce: string;
-  }): Promise<{ url: string; close(): Promise<void> }>;
-  launchChromium(): Promise<Browser>;
-}
 
 // ── A large group in the middle of a KIP-848 reconciliation, ticking forward ─────────────────
 
@@ -392,21 +378,7 @@ async function runSize(
 }
 
 async function main(): Promise<void> {
-  const mod = (await import(
-    pathToFileURL(join(ROOT, 'scripts', 'webview-standin.mjs')).href
-  )) as StandInModule;
-  const nonce = randomBytes(18).toString('base64');
-  const origin = `http://127.0.0.1:${PORT}`;
-  const html = dashboardHtml({
-    cspSource: origin,
-    nonce,
-    scriptUri: `${origin}/dist/webview.js`,
-    styleUri: `${origin}/dist/webview.css`,
-    codiconUri: `${origin}/dist/codicon.css`,
-    codiconFontUri: `${origin}/dist/codicon.ttf`,
-  });
-  const server = await mod.startStandIn({ root: ROOT, port: PORT, html, nonce });
-  const browser = await mod.launchChromium();
+  const { browser, server } = await launchStandIn(PORT);
   try {
     const sizes: [number, number][] = [
       [100, 1000],

@@ -20,7 +20,7 @@ export const ROOT = join(__dirname, '..', '..', '..');
 export const ARTIFACTS = join(ROOT, 'test', 'webview', 'artifacts');
 const PORT = 18100;
 
-interface StandInServer {
+export interface StandInServer {
   readonly url: string;
   readonly origin: string;
   close(): Promise<void>;
@@ -37,15 +37,18 @@ async function standInModule(): Promise<StandInModule> {
 
 let shared: { browser: Browser; server: StandInServer } | null = null;
 
-/** Starts (once) the stand-in server and Chromium. */
-async function environment(): Promise<{ browser: Browser; server: StandInServer }> {
-  if (shared !== null) return shared;
+/**
+ * The stand-in server on `port`, serving the built dashboard page (dist/) under the real CSP
+ * (src/protocol/shell.ts, a fresh nonce), and Debian's Chromium. The webview tests and the
+ * dashboard benchmark both run on it.
+ */
+export async function launchStandIn(port: number): Promise<{ browser: Browser; server: StandInServer }> {
   if (!existsSync(join(ROOT, 'dist', 'webview.js'))) {
     throw new Error('dist/webview.js is missing: build it first (node scripts/build.mjs)');
   }
   const mod = await standInModule();
   const nonce = randomBytes(18).toString('base64');
-  const origin = `http://127.0.0.1:${PORT}`;
+  const origin = `http://127.0.0.1:${port}`;
   const html = dashboardHtml({
     cspSource: origin,
     nonce,
@@ -54,9 +57,14 @@ async function environment(): Promise<{ browser: Browser; server: StandInServer 
     codiconUri: `${origin}/dist/codicon.css`,
     codiconFontUri: `${origin}/dist/codicon.ttf`,
   });
-  const server = await mod.startStandIn({ root: ROOT, port: PORT, html, nonce });
+  const server = await mod.startStandIn({ root: ROOT, port, html, nonce });
   const browser = await mod.launchChromium();
-  shared = { browser, server };
+  return { browser, server };
+}
+
+/** Starts (once) the stand-in server and Chromium. */
+async function environment(): Promise<{ browser: Browser; server: StandInServer }> {
+  shared ??= await launchStandIn(PORT);
   return shared;
 }
 
