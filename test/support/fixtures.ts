@@ -1,46 +1,26 @@
-/** Small builders for snapshots and members in unit tests. */
+/**
+ * Small builders for snapshots and members in the diagnostics tests: `testMember`/`testSnapshot`
+ * (snapshots.ts) with this suite's defaults — member m1 "consumer-1" on 10.0.0.1, group
+ * orders-app of the simulator, members kept in the order given.
+ */
 import type { GroupSnapshot, MemberSnapshot } from '../../src/model';
+import { testMember, testSnapshot } from './snapshots';
 
 export function member(over: Partial<MemberSnapshot> = {}): MemberSnapshot {
-  return {
-    memberId: 'm1',
-    instanceId: null,
+  return testMember(over.memberId ?? 'm1', {
     clientId: 'consumer-1',
     clientHost: '/10.0.0.1',
-    rackId: null,
-    memberType: 'consumer',
-    memberEpoch: 1,
     previousMemberEpoch: 0,
-    reconciliation: 'STABLE',
-    subscribedTopicNames: ['orders'],
-    subscribedTopicRegex: null,
-    serverAssignor: null,
-    assignment: {},
-    pendingRevocation: {},
-    targetAssignment: {},
-    classic: null,
-    client: null,
     ...over,
-  };
+  });
 }
 
 export function snapshot(members: MemberSnapshot[], over: Partial<GroupSnapshot> = {}): GroupSnapshot {
-  return {
+  return testSnapshot(over.timeMs ?? 0, members, {
     sourceId: 'simulator',
     groupId: 'orders-app',
-    protocol: 'consumer',
-    state: 'Stable',
-    timeMs: 0,
-    groupEpoch: 1,
-    targetAssignmentEpoch: 1,
-    assignor: 'uniform',
-    rebalanceProtocol: null,
-    leaderId: null,
-    coordinator: null,
-    members,
     topics: [{ name: 'orders', topicId: 'T', partitions: 4 }],
-    lag: null,
-    stale: null,
     ...over,
-  };
+    members,
+  });
 }

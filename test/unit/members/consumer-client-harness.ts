@@ -1,7 +1,7 @@
 /**
  * A scripted world for the consumer-client unit tests: the real virtual clock, network, metadata,
- * logs and offsets, with a coordinator whose answers each test scripts (the real KIP-848
- * coordinator lives on another branch; these tests pin the client's side of the protocol).
+ * logs and offsets, with a coordinator whose answers each test scripts (these tests pin the
+ * client's side of the protocol; the real KIP-848 coordinator runs in the whole-simulation tests).
  */
 import type { GroupEvent } from '../../../src/model';
 import type {
